@@ -1,0 +1,58 @@
+# monev — two commands for a newcomer: `make demo` and `make test`.
+# Every target honours MONEV_HOME (default .monev/ in the checkout).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -not -path '*/target/*' 2>/dev/null)
+MANIFEST := dbt_project/target/manifest.json
+export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
+
+.PHONY: venv manifest demo test airflow db-start db-stop lint lock docs bench clean
+
+venv: $(STAMP)
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m pip check
+	touch $(STAMP)
+
+# Cosmos renders the dbt project from this manifest (never `dbt ls` at parse time).
+manifest: $(MANIFEST)
+$(MANIFEST): $(STAMP) $(DBT_FILES)
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --target-path target
+	touch $(MANIFEST)
+
+db-start: venv
+	$(BIN)/monev db start
+db-stop: venv
+	$(BIN)/monev db stop
+
+demo: venv manifest
+	$(BIN)/monev demo
+
+airflow: venv manifest
+	$(BIN)/monev airflow
+
+# A throwaway MONEV_HOME: its own database cluster, Airflow home and outputs.
+test: venv manifest
+	@home=$$(mktemp -d /tmp/monev-test.XXXXXX); chmod 755 $$home; \
+	export MONEV_HOME=$$home; echo "MONEV_HOME=$$home"; \
+	$(BIN)/monev db start || exit 1; \
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/monev db stop; rm -rf $$home; exit $$rc
+
+lint: venv
+	$(BIN)/ruff check include dags tests benchmarks
+
+lock: venv
+	$(BIN)/uv pip compile requirements.in --python $(BIN)/python --no-header \
+	  --custom-compile-command "make lock" -o requirements.txt
+
+clean:
+	-$(BIN)/monev db stop
+	rm -rf $(VENV) .monev dbt_project/target

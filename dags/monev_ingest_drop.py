@@ -1,0 +1,40 @@
+"""
+### monev_ingest_drop — drop-folder ingestion
+
+Every 15 minutes (and on demand) every new file of the drop folder is recorded with its
+received time (last-modified, Asia/Jakarta), size and sha256, parsed, and loaded into
+`raw` in one transaction per file; bad rows and unreadable files go to `raw.quarantine`
+with a reason. A file whose bytes were already received is recorded as a duplicate.
+Then every load of the run is reconciled (arrived = accepted + quarantined).
+Publishes the raw tables as Assets: the warehouse build is scheduled on them.
+"""
+
+from airflow.sdk import Param, dag, task
+
+from monev import orchestration as o
+
+
+@dag(
+    schedule="*/15 * * * *",
+    start_date=o.START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=o.DEFAULT_ARGS,
+    tags=["monev", "ingestion"],
+    doc_md=__doc__,
+    params={"drop_url": Param(None, type=["null", "string"],
+                              description="drop folder URL; default MONEV_DROP_URL")},
+)
+def monev_ingest_drop():
+    @task(outlets=o.drop_assets())
+    def load_new_files(params=None, run_id=None) -> dict:
+        return o.ingest_drop_folder(params.get("drop_url") or o.default_drop_url(), run_id)
+
+    @task
+    def reconcile(summary: dict, run_id=None) -> dict:
+        return o.check_reconciliation(run_id)
+
+    reconcile(load_new_files())
+
+
+monev_ingest_drop()

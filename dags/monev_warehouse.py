@@ -1,0 +1,24 @@
+"""
+### monev_warehouse — the dbt star schema
+
+Runs when the ingestion DAGs update raw tables (Assets), and on demand: Cosmos renders
+the dbt project (staging, intermediate, marts) as one Airflow task per model, seed and
+test, loaded from the manifest `make` builds with `dbt parse`, connecting as
+`monev_transformer`.
+"""
+
+from cosmos import DbtDag
+
+from monev import orchestration as o
+
+monev_warehouse = DbtDag(
+    dag_id="monev_warehouse",
+    schedule=o.drop_assets()[:1],
+    start_date=o.START_DATE,
+    catchup=False,
+    max_active_runs=1,
+    default_args=o.DEFAULT_ARGS,
+    tags=["monev", "warehouse", "dbt"],
+    doc_md=__doc__,
+    **o.cosmos_configs(),
+)

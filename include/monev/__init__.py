@@ -1,0 +1,1 @@
+"""monev: monitoring and evaluation of BNN RI cooperation agreements."""

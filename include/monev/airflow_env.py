@@ -1,0 +1,111 @@
+"""Airflow's configuration for one ``MONEV_HOME``, as environment variables.
+
+Airflow reads its configuration when it is first imported, so every entry point that
+runs Airflow (``monev run``, ``make airflow``, the tests) calls :func:`apply` first.
+Connections come from ``AIRFLOW_CONN_*`` variables built here from the warehouse
+endpoint; nothing secret is written into the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from monev import config
+
+API_PORT_DEFAULT = 8080
+CONNECTION_IDS = {"monev_loader": "monev_loader", "monev_transformer": "monev_transformer"}
+
+
+def _persistent_secret(name: str, make=lambda: secrets.token_urlsafe(32)) -> str:
+    """A random secret kept in ``MONEV_HOME`` so that every Airflow service agrees on it."""
+    path = config.monev_home() / "airflow_secrets.json"
+    stored = json.loads(path.read_text()) if path.exists() else {}
+    if name not in stored:
+        stored[name] = make()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(stored, f, indent=2)
+    return stored[name]
+
+
+def _new_fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def connection_json(endpoint: config.Endpoint, role: str) -> str:
+    return json.dumps({
+        "conn_type": "postgres", "host": endpoint.host, "port": endpoint.port,
+        "login": role, "password": endpoint.passwords[role], "schema": config.WAREHOUSE_DB,
+    })
+
+
+def environment(endpoint: config.Endpoint | None = None) -> dict[str, str]:
+    """Every variable Airflow (and dbt under Cosmos) needs for this instance."""
+    endpoint = endpoint or config.endpoint()
+    home = config.monev_home()
+    af_home = config.airflow_home()
+    af_home.mkdir(parents=True, exist_ok=True)
+    env = {
+        "AIRFLOW_HOME": str(af_home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(config.DAGS_DIR),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": "4",
+        "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "60",
+        "AIRFLOW__CORE__FERNET_KEY": _persistent_secret("fernet_key", _new_fernet_key),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(af_home / "passwords.json"),
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": endpoint.url(
+            config.AIRFLOW_ROLE, config.AIRFLOW_DB, driver="postgresql+psycopg2"),
+        "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": os.environ.get("MONEV_AIRFLOW_PORT", str(API_PORT_DEFAULT)),
+        "AIRFLOW__API__BASE_URL": "http://127.0.0.1:"
+        + os.environ.get("MONEV_AIRFLOW_PORT", str(API_PORT_DEFAULT)),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": "http://127.0.0.1:"
+        + os.environ.get("MONEV_AIRFLOW_PORT", str(API_PORT_DEFAULT)) + "/execution/",
+        "AIRFLOW__API_AUTH__JWT_SECRET": _persistent_secret("jwt_secret"),
+        "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
+        "SCARF_ANALYTICS": "false",
+        "DO_NOT_TRACK": "true",
+        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        "AIRFLOW__COSMOS__PROPAGATE_LOGS": "False",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "MONEV_HOME": str(home),
+        # Cosmos runs dbt from this venv (it insists on the dbt found on PATH)
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent),
+                                 os.environ.get("PATH", "")]),
+    }
+    for role, conn_id in CONNECTION_IDS.items():
+        env[f"AIRFLOW_CONN_{conn_id.upper()}"] = connection_json(endpoint, role)
+    return env
+
+
+def apply(endpoint: config.Endpoint | None = None) -> dict[str, str]:
+    """Put the instance's Airflow configuration into this process's environment."""
+    env = environment(endpoint)
+    os.environ.update(env)
+    return env
+
+
+def airflow_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the ``airflow`` command of this venv with the instance's configuration."""
+    env = {**os.environ, **environment()}
+    exe = Path(sys.executable).with_name("airflow")
+    return subprocess.run([str(exe), *args], env=env, check=check, text=True,
+                          capture_output=True)
+
+
+def migrate() -> None:
+    """Create or upgrade Airflow's metadata database (idempotent)."""
+    proc = airflow_cli("db", "migrate", check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"airflow db migrate failed:\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}")

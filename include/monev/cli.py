@@ -1,0 +1,77 @@
+"""The ``monev`` command: one entry point for operators, ``make`` and tests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from monev import config
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from monev.db.bootstrap import bootstrap
+    from monev.db.cluster import EmbeddedPostgres
+
+    external = config.external_endpoint()
+    if external is not None:
+        if args.action == "migrate":
+            print("applied:", ", ".join(bootstrap(external)) or "nothing new")
+        elif args.action == "url":
+            print(external.url(args.role))
+        else:
+            print(f"MONEV_PG_HOST is set: monev uses {external.host}:{external.port} and starts "
+                  "no embedded database", file=sys.stderr)
+        return 0
+    cluster = EmbeddedPostgres(config.monev_home())
+    if args.action == "start":
+        endpoint = cluster.start()
+        print(f"PostgreSQL running on {endpoint.host}:{endpoint.port}, cluster in {cluster.root}")
+    elif args.action == "stop":
+        cluster.stop()
+        print("PostgreSQL stopped")
+    elif args.action == "status":
+        status = cluster.status()
+        print(json.dumps(status, indent=2))
+        return 0 if status["running"] else 3
+    elif args.action == "url":
+        print(cluster.endpoint().url(args.role))
+    elif args.action == "migrate":
+        print("applied:", ", ".join(bootstrap(cluster.endpoint())) or "nothing new")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from monev.demo import run_demo
+
+    return run_demo()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="monev", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="the warehouse database (embedded or external)")
+    db.add_argument("action", choices=["start", "stop", "status", "url", "migrate"])
+    db.add_argument("--role", default=config.OWNER_ROLE, choices=config.ALL_ROLES,
+                    help="role whose connection URL `url` prints (default: the owner)")
+    db.set_defaults(func=_cmd_db)
+
+    demo = sub.add_parser("demo", help="run the DAGs end to end on the bundled samples")
+    demo.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Exception as exc:  # a readable summary, not a traceback, for operators
+        if getattr(args, "debug", False):
+            raise
+        print(f"monev {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

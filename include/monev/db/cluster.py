@@ -1,0 +1,221 @@
+"""An embedded PostgreSQL cluster under ``MONEV_HOME``.
+
+PostgreSQL refuses to run as root, so as root every server command runs as an
+unprivileged OS user (``postgres`` if it exists, else a system user ``monev`` created on
+demand). When that user cannot reach ``MONEV_HOME`` (e.g. a checkout in a mode-700
+home folder), the cluster lives in ``/var/tmp/monev-<hash>/`` instead and
+``MONEV_HOME/postgres.json`` says where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pwd
+import secrets
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+from monev.config import AIRFLOW_DB, ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB, Endpoint
+
+HOST = "127.0.0.1"
+
+
+class ClusterError(RuntimeError):
+    pass
+
+
+def _pg_bin(tool: str) -> str:
+    """``PG_BIN/tool`` if ``PG_BIN`` is set, else the tool on ``PATH``, else Debian's place."""
+    if os.environ.get("PG_BIN"):
+        return str(Path(os.environ["PG_BIN"]) / tool)
+    found = shutil.which(tool)
+    if found:
+        return found
+    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{tool}"), reverse=True):
+        return str(candidate)
+    raise ClusterError(f"{tool} not found: put PostgreSQL's bin folder on PATH or set PG_BIN")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((HOST, port))
+        except OSError:
+            return False
+        return True
+
+
+def _server_user() -> str | None:
+    """The OS user that runs the server: None when we are not root."""
+    if os.geteuid() != 0:
+        return None
+    wanted = os.environ.get("MONEV_PG_OS_USER")
+    for name in ([wanted] if wanted else ["postgres", "monev"]):
+        try:
+            pwd.getpwnam(name)
+            return name
+        except KeyError:
+            continue
+    name = wanted or "monev"
+    subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+                    name], check=True)
+    return name
+
+
+class EmbeddedPostgres:
+    """Start, stop and describe the cluster of one ``MONEV_HOME``."""
+
+    def __init__(self, home: Path):
+        self.home = Path(home)
+        self.state_file = self.home / "postgres.json"
+        self.secrets_file = self.home / "secrets.json"
+
+    # -- state -------------------------------------------------------------------------
+    def _state(self) -> dict:
+        if self.state_file.exists():
+            return json.loads(self.state_file.read_text())
+        return {}
+
+    def _save_state(self, state: dict) -> None:
+        self.state_file.write_text(json.dumps(state, indent=2) + "\n")
+
+    def _secrets(self) -> dict[str, str]:
+        if self.secrets_file.exists():
+            return json.loads(self.secrets_file.read_text())
+        generated = {role: secrets.token_urlsafe(24) for role in ALL_ROLES}
+        fd = os.open(self.secrets_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(generated, f, indent=2)
+        return generated
+
+    @property
+    def root(self) -> Path:
+        """Folder holding ``data/`` and the server log (owned by the server user)."""
+        return Path(self._state().get("root") or self.home / "postgres")
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "postgres.log"
+
+    # -- running commands as the server user --------------------------------------------
+    def _run(self, args: list[str], user: str | None, check: bool = True,
+             ) -> subprocess.CompletedProcess:
+        cmd = (["runuser", "-u", user, "--"] if user else []) + args
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd="/")
+        if check and proc.returncode != 0:
+            raise ClusterError(f"{' '.join(args[:2])} failed ({proc.returncode}):\n"
+                               f"{proc.stdout}{proc.stderr}")
+        return proc
+
+    def _choose_root(self, user: str | None) -> Path:
+        """``MONEV_HOME/postgres`` if the server user can work there, else under /var/tmp."""
+        preferred = self.home / "postgres"
+        if user is None:
+            preferred.mkdir(mode=0o700, exist_ok=True)
+            return preferred
+        preferred.mkdir(mode=0o700, exist_ok=True)
+        shutil.chown(preferred, user)
+        if self._run(["test", "-w", str(preferred), "-a", "-x", str(preferred)], user,
+                     check=False).returncode == 0:
+            return preferred
+        preferred.rmdir()
+        digest = hashlib.sha256(str(self.home).encode()).hexdigest()[:12]
+        fallback = Path("/var/tmp") / f"monev-{digest}" / "postgres"
+        fallback.mkdir(parents=True, mode=0o700, exist_ok=True)
+        shutil.chown(fallback.parent, user)
+        shutil.chown(fallback, user)
+        return fallback
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def initialised(self) -> bool:
+        return (self.data_dir / "PG_VERSION").exists()
+
+    def _init(self) -> None:
+        user = _server_user()
+        root = self._choose_root(user)
+        state = {"root": str(root), "os_user": user, "port": _free_port()}
+        self._save_state(state)
+        owner_password = self._secrets()[OWNER_ROLE]
+        with tempfile.NamedTemporaryFile("w", delete=False, prefix="monev-pw-") as f:
+            f.write(owner_password + "\n")
+            pwfile = f.name
+        try:
+            if user:
+                shutil.chown(pwfile, user)
+            self._run([_pg_bin("initdb"), "-D", str(self.data_dir), "-U", OWNER_ROLE,
+                       "--pwfile", pwfile, "--auth-host=scram-sha-256",
+                       "--auth-local=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], user)
+        finally:
+            os.unlink(pwfile)
+        with open(self.data_dir / "postgresql.conf", "a") as conf:
+            conf.write("\n# monev embedded cluster\n"
+                       f"listen_addresses = '{HOST}'\n"
+                       "unix_socket_directories = ''\n"
+                       "timezone = 'UTC'\n"
+                       "max_connections = 200\n"
+                       "shared_buffers = 256MB\n"
+                       "work_mem = 32MB\n"
+                       "fsync = on\n")
+
+    def running(self) -> bool:
+        if not self.initialised():
+            return False
+        proc = self._run([_pg_bin("pg_ctl"), "status", "-D", str(self.data_dir)],
+                         self._state().get("os_user"), check=False)
+        return proc.returncode == 0
+
+    def start(self) -> Endpoint:
+        """Initialise if needed, start if stopped, create roles and databases: idempotent."""
+        if not self.initialised():
+            self._init()
+        state = self._state()
+        if not self.running():
+            if not _port_free(state["port"]):
+                state["port"] = _free_port()
+                self._save_state(state)
+            self._run([_pg_bin("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
+                       "-l", str(self.log_file), "-o", f"-p {state['port']}"],
+                      state.get("os_user"))
+        from monev.db.bootstrap import bootstrap
+
+        endpoint = self.endpoint()
+        bootstrap(endpoint)
+        return endpoint
+
+    def stop(self) -> None:
+        if self.running():
+            self._run([_pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.data_dir)],
+                      self._state().get("os_user"))
+
+    def endpoint(self) -> Endpoint:
+        state = self._state()
+        if "port" not in state:
+            raise ClusterError(f"no embedded database under {self.home}: run `monev db start`")
+        return Endpoint(host=HOST, port=state["port"], passwords=self._secrets(), embedded=True)
+
+    def status(self) -> dict:
+        state = self._state()
+        return {
+            "monev_home": str(self.home),
+            "cluster": str(self.root),
+            "initialised": self.initialised(),
+            "running": self.running(),
+            "port": state.get("port"),
+            "os_user": state.get("os_user"),
+            "databases": [WAREHOUSE_DB, AIRFLOW_DB],
+        }

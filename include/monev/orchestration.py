@@ -1,0 +1,113 @@
+"""What the DAG files wire together: schedules' shared settings, Assets, and the task
+wrappers that turn Airflow context (connections, params, run ids) into plain calls of
+monev functions. DAG files import from here and contain no logic of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from monev import config
+
+START_DATE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+DEFAULT_ARGS = {
+    "owner": "monev",
+    "retries": 2,
+    "retry_delay": dt.timedelta(minutes=1),
+    "retry_exponential_backoff": True,
+}
+LOADER_CONN_ID = "monev_loader"
+TRANSFORMER_CONN_ID = "monev_transformer"
+
+
+def raw_asset(table: str):
+    """The Airflow Asset of one raw table (drop and form DAGs write them; dbt reads them)."""
+    from airflow.sdk import Asset
+
+    return Asset(name=f"raw.{table}", uri=f"postgres://monev-warehouse:5432/warehouse/raw/{table}")
+
+
+DROP_TABLES = ("file_receipt", "register_row", "partner_master_row", "report",
+               "rencana_aksi_row", "realisasi_row", "quarantine")
+
+
+def drop_assets() -> list:
+    return [raw_asset(t) for t in DROP_TABLES]
+
+
+def default_drop_url() -> str:
+    """The drop folder: ``MONEV_DROP_URL`` (e.g. ``s3://bucket/drop``) or a local folder."""
+    return os.environ.get("MONEV_DROP_URL") or (config.monev_home() / "drop").as_uri()
+
+
+def warehouse_url(conn_id: str) -> str:
+    """A libpq URL from an Airflow connection (env ``AIRFLOW_CONN_*`` or a secrets backend)."""
+    from urllib.parse import quote
+
+    from airflow.sdk import BaseHook
+
+    conn = BaseHook.get_connection(conn_id)
+    return (f"postgresql://{quote(conn.login or '', safe='')}:"
+            f"{quote(conn.password or '', safe='')}@{conn.host}:{conn.port or 5432}/"
+            f"{conn.schema or config.WAREHOUSE_DB}")
+
+
+def ingest_drop_folder(drop_url: str, run_id: str | None) -> dict:
+    """Task: load every new file of the drop folder; returns a summary for the logs/XCom."""
+    from airflow.sdk import ObjectStoragePath
+
+    from monev.load.drop import ingest_folder
+
+    folder = ObjectStoragePath(drop_url)
+    results = ingest_folder(warehouse_url(LOADER_CONN_ID), folder, run_id)
+    return summarise(results)
+
+
+def summarise(results) -> dict:
+    summary = {"files": len(results), "by_status": {}, "rows": {}, "quarantined": []}
+    for r in results:
+        summary["by_status"][r.status] = summary["by_status"].get(r.status, 0) + 1
+        for key, n in r.rows.items():
+            summary["rows"][key] = summary["rows"].get(key, 0) + n
+        summary["quarantined"].extend(r.reasons)
+    return summary
+
+
+def check_reconciliation(run_id: str | None) -> dict:
+    """Task: every load of this run reconciles (arrived = accepted + unchanged + quarantined)."""
+    from monev.load.reconcile import assert_run_reconciled
+
+    return assert_run_reconciled(warehouse_url(LOADER_CONN_ID), run_id)
+
+
+def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None) -> dict:
+    """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig for a Cosmos DAG or group.
+
+    The project is loaded from the manifest `make` builds with ``dbt parse``; the profile
+    comes from the ``monev_transformer`` Airflow connection.
+    """
+    from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+    from cosmos.profiles import PostgresUserPasswordProfileMapping
+
+    project_dir = config.DBT_PROJECT_DIR
+    return {
+        "project_config": ProjectConfig(
+            dbt_project_path=project_dir,
+            manifest_path=project_dir / "target" / "manifest.json",
+            install_dbt_deps=False,
+        ),
+        "profile_config": ProfileConfig(
+            profile_name="monev",
+            target_name="warehouse",
+            profile_mapping=PostgresUserPasswordProfileMapping(
+                conn_id=TRANSFORMER_CONN_ID, profile_args={"schema": "staging", "threads": 2}),
+        ),
+        "render_config": RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            select=select or [],
+            exclude=exclude or [],
+            test_behavior=TestBehavior.AFTER_EACH,
+        ),
+        "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+    }
