@@ -108,4 +108,5 @@ def migrate() -> None:
     """Create or upgrade Airflow's metadata database (idempotent)."""
     proc = airflow_cli("db", "migrate", check=False)
     if proc.returncode != 0:
-        raise RuntimeError(f"airflow db migrate failed:\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}")
+        raise RuntimeError(
+            f"airflow db migrate failed:\n{proc.stdout[-2000:]}{proc.stderr[-4000:]}")

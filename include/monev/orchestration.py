@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+
 from monev import config
 
 START_DATE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)

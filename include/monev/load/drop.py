@@ -76,16 +76,12 @@ def modified_time(stat) -> dt.datetime:
     raise ValueError(f"no modification time in {stat!r}")
 
 
-def _files(folder) -> list[tuple[object, dt.datetime, int]]:
-    """(path, received time, size) of the folder's files, oldest first, then by name."""
+def _files(folder) -> list[tuple[object, dt.datetime]]:
+    """(path, received time) of the folder's files, oldest first, then by name."""
     found = []
     for path in folder.iterdir():
-        if not path.is_file():
-            continue
-        stat = path.stat()
-        size = getattr(stat, "st_size", None)
-        size = size if size is not None else stat.get("size")
-        found.append((path, modified_time(stat), int(size)))
+        if path.is_file():
+            found.append((path, modified_time(path.stat())))
     return sorted(found, key=lambda f: (f[1], f[0].name.encode()))
 
 
@@ -96,7 +92,7 @@ def ingest_folder(conninfo: str, folder, airflow_run_id: str | None = None) -> l
         known = {(p, t) for p, t in conn.execute(
             "SELECT file_path, received_at FROM raw.file_receipt")}
         conn.commit()
-        for path, received_at, size in _files(folder):
+        for path, received_at in _files(folder):
             if (str(path), received_at) in known:
                 continue
             data = path.open("rb").read()

@@ -1,7 +1,7 @@
 """Parsers for the three kinds of drop file (sources.md sections 1-3).
 
-Each takes a file's bytes and returns a :class:`ParsedFile`; a file that cannot be read at all raises
-:class:`UnreadableFile`. Ingestion decides only what a file shows by itself; matching
+Each takes a file's bytes and returns a :class:`ParsedFile`; a file that cannot be read
+at all raises :class:`UnreadableFile`. Ingestion decides only what a file shows by itself; matching
 agreements, partners and items is the warehouse's job.
 """
 
@@ -12,6 +12,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+
 from monev.sources.tables import (
     Column,
     MissingHeaders,

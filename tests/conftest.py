@@ -1,0 +1,71 @@
+"""Fixtures: a real PostgreSQL (started here if `make test` did not), an isolated scratch
+cluster for ingestion tests, and one end-to-end Airflow run on the samples per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psycopg
+import pytest
+from monev import config
+from monev.db.cluster import EmbeddedPostgres
+
+REPO = config.REPO_ROOT
+SHARED = REPO.parent / "shared"
+SHARED_SAMPLES = SHARED / "samples"
+RAW_TABLES = ("file_receipt", "quarantine", "register_row", "partner_master_row", "report",
+              "rencana_aksi_row", "realisasi_row")
+
+
+@pytest.fixture(scope="session")
+def endpoint() -> config.Endpoint:
+    """The instance's warehouse (``make test`` starts it under a throwaway MONEV_HOME)."""
+    if config.external_endpoint() is not None:
+        return config.external_endpoint()
+    return EmbeddedPostgres(config.monev_home()).start()
+
+
+@pytest.fixture(scope="session")
+def scratch(tmp_path_factory) -> config.Endpoint:
+    """A second, independent cluster for tests that need an empty raw layer."""
+    home = tmp_path_factory.mktemp("scratch_home")
+    os.chmod(home, 0o755)
+    cluster = EmbeddedPostgres(home)
+    endpoint = cluster.start()
+    yield endpoint
+    cluster.stop()
+
+
+@pytest.fixture
+def clean_scratch(scratch) -> config.Endpoint:
+    """The scratch warehouse with raw and audit load tables emptied."""
+    with psycopg.connect(scratch.url()) as conn:
+        conn.execute("TRUNCATE " + ", ".join(f"raw.{t}" for t in RAW_TABLES)
+                     + ", audit.reconciliation")
+    return scratch
+
+
+@pytest.fixture(scope="session")
+def e2e(endpoint, tmp_path_factory) -> dict:
+    """The whole chain through Airflow on the samples, once per session."""
+    from monev.demo import stage_samples
+    from monev.runner import prepare_airflow, run_dag
+
+    drop = stage_samples(tmp_path_factory.mktemp("e2e") / "drop")
+    prepare_airflow()
+    ingest = run_dag("monev_ingest_drop", {"drop_url": drop.as_uri()})
+    warehouse = run_dag("monev_warehouse")
+    return {"drop": drop, "runs": {"ingest": ingest, "warehouse": warehouse},
+            "url": endpoint.url(), "endpoint": endpoint}
+
+
+def query(url: str, sql: str, params=None) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def shared_samples() -> Path:
+    if not SHARED_SAMPLES.exists():
+        pytest.skip("../shared/samples is not beside the checkout")
+    return SHARED_SAMPLES

@@ -1,0 +1,93 @@
+"""The ground: pinned environment, embedded PostgreSQL, MONEV_HOME isolation, roles."""
+
+import os
+import stat
+import subprocess
+import sys
+
+import psycopg
+import pytest
+from monev.db.cluster import EmbeddedPostgres
+
+
+def test_pip_check_is_clean():
+    proc = subprocess.run([sys.executable, "-m", "pip", "check"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_requirements_are_all_pinned():
+    lines = [line.strip() for line in open(os.path.join(
+        os.path.dirname(__file__), "..", "requirements.txt"))
+        if line.strip() and not line.lstrip().startswith("#")]
+    assert lines and all("==" in line for line in lines), [x for x in lines if "==" not in x]
+
+
+def _answers(endpoint) -> int:
+    with psycopg.connect(endpoint.url(), connect_timeout=5) as conn:
+        return conn.execute("SELECT 1").fetchone()[0]
+
+
+def test_database_starts_answers_stops_and_starts_again(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    os.chmod(tmp_path, 0o755)
+    cluster = EmbeddedPostgres(home)
+    endpoint = cluster.start()
+    try:
+        assert _answers(endpoint) == 1
+        assert cluster.start().port == endpoint.port  # idempotent start
+        cluster.stop()
+        cluster.stop()  # idempotent stop
+        assert not cluster.running()
+        with pytest.raises(psycopg.OperationalError):
+            _answers(endpoint)
+        assert _answers(cluster.start()) == 1
+    finally:
+        cluster.stop()
+
+
+def test_two_homes_run_side_by_side(tmp_path, endpoint):
+    os.chmod(tmp_path, 0o755)
+    other = EmbeddedPostgres(tmp_path / "other")
+    (tmp_path / "other").mkdir()
+    second = other.start()
+    try:
+        assert second.port != endpoint.port
+        assert second.passwords != endpoint.passwords
+        with psycopg.connect(second.url()) as conn:
+            conn.execute("CREATE TABLE public.only_here (x int)")
+        with psycopg.connect(endpoint.url()) as conn:
+            assert conn.execute("SELECT to_regclass('public.only_here')").fetchone()[0] is None
+    finally:
+        other.stop()
+
+
+def test_secrets_file_is_private(endpoint):
+    from monev import config
+
+    if not endpoint.embedded:
+        pytest.skip("external server")
+    mode = stat.S_IMODE((config.monev_home() / "secrets.json").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_password_auth_is_enforced(endpoint):
+    bad = endpoint.url().replace(endpoint.passwords["monev"], "wrong-password")
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(bad, connect_timeout=5)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the fallback matters when PostgreSQL runs as "
+                    "another user than the caller (root)")
+def test_home_inside_a_private_folder_places_cluster_where_server_can_reach(tmp_path):
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    cluster = EmbeddedPostgres(private / "home")
+    (private / "home").mkdir()
+    endpoint = cluster.start()
+    try:
+        assert not str(cluster.root).startswith(str(private))
+        assert _answers(endpoint) == 1
+        assert cluster.status()["cluster"] == str(cluster.root)
+    finally:
+        cluster.stop()

@@ -1,0 +1,268 @@
+"""Drop-folder ingestion against a real PostgreSQL: messy files in, nothing lost."""
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import psycopg
+import pytest
+import workbooks as wbk
+from conftest import query
+from monev.load import drop
+from monev.load.drop import JAKARTA, ingest_folder
+from monev.load.reconcile import assert_run_reconciled
+
+
+def put(folder: Path, path: Path, when: str = "2025-07-10T10:00:00+07:00") -> Path:
+    folder.mkdir(exist_ok=True)
+    target = folder / path.name if path.parent != folder else path
+    if target != path:
+        shutil.copyfile(path, target)
+    t = dt.datetime.fromisoformat(when).timestamp()
+    os.utime(target, (t, t))
+    return target
+
+
+def ingest(endpoint, folder, run_id="test-run"):
+    results = ingest_folder(endpoint.url("monev_loader"), folder, run_id)
+    assert_run_reconciled(endpoint.url("monev_loader"), run_id)
+    return {r.file_name: r for r in results}
+
+
+def rows(endpoint, sql, params=None):
+    return query(endpoint.url(), sql, params)
+
+
+def test_messy_report_is_read_and_reconciled(clean_scratch, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(
+        folder / "Laporan_KL005_2025_S2.xlsx",
+        identitas={"Tahun": "2025", "Semester": 2.0},
+        labels={"Nomor Perjanjian": "Nomor\nPerjanjian*", "Tahun": "TAHUN :"},
+        ra_header=["no", "BIDANG", "Kegiatan", "Indikator", "Satuan *", "Target\n",
+                   "Anggaran (Rp)", "Provinsi"],
+        rencana=[
+            [1, "P2M", "Sosialisasi", "orang", " Orang ", "1.250", "Rp 15.000.000", "Jabar"],
+            [None] * 8,
+            [2, "pencegahan", "Penyuluhan", "x", "Materi", None, "15.000.000,-", "DKI"],
+            ["Jumlah", None, None, None, None, 1250, 30000000, None],
+        ],
+        realisasi=[
+            [1, 1, "16 Nop 2025", "  Kegiatan A  ", "Prov. Jawa Barat", "", "1.250,5", 10,
+             "Rp 1.000", "Kendala X", "", "=HYPERLINK(\"x\")"],
+            [2, 2, "31/02/2025", "Kegiatan B", "", "", "5", 10, 0, "", "", ""],
+            [3, 1, "2025-08-01", "Kegiatan C", "", "", "-1", 10, 0, "", "", ""],
+            [4, "", "2025-08-01", "Kegiatan D", "", "", "2", 10, 0, "", "", ""],
+            ["TOTAL CAPAIAN", None, None, None, None, None, 9, None, None, None, None, None],
+        ],
+        titles=2,
+    )
+    put(folder, folder / "Laporan_KL005_2025_S2.xlsx")
+    result = ingest(clean_scratch, folder)["Laporan_KL005_2025_S2.xlsx"]
+    assert result.status == "loaded"
+    report = rows(clean_scratch, "SELECT nomor_perjanjian, tahun, semester, rencana_aksi_readable,"
+                                 " realisasi_readable FROM raw.report")
+    assert report == [("NK/5/IX/2025/BNN", 2025, 2, True, True)]
+    ra = rows(clean_scratch, "SELECT row_number, no, bidang, satuan, target, anggaran, accepted"
+                             " FROM raw.rencana_aksi_row ORDER BY row_number")
+    assert [r[1:] for r in ra] == [
+        (1, "Pencegahan", "orang", 1250, 15000000, True),
+        (2, "Pencegahan", "materi", 0, 15000000, True),  # blank Target is 0
+    ]
+    assert [r[0] for r in ra] == [4, 6]  # true Excel row numbers below two titles + header
+    real = rows(clean_scratch, "SELECT row_number, accepted, capaian, tanggal_kegiatan,"
+                               " uraian_kegiatan, tautan_bukti FROM raw.realisasi_row"
+                               " ORDER BY row_number")
+    # the =HYPERLINK cell is a formula without a stored value: nothing, never formula text
+    assert real[0][1:] == (True, 1250.5, dt.date(2025, 11, 16), "Kegiatan A", None)
+    assert [r[1] for r in real] == [True, False, False, False]
+    reasons = rows(clean_scratch, "SELECT sheet, row_number, column_name, reason_code, reason"
+                                  " FROM raw.quarantine ORDER BY row_number")
+    assert [(r[1], r[2], r[3]) for r in reasons] == [
+        (5, "Tanggal Kegiatan", "unparseable_date"),
+        (6, "Capaian", "negative_number"),
+        (7, "No Rencana Aksi", "missing_value"),
+    ]
+    assert "Laporan_KL005_2025_S2.xlsx" in reasons[0][4] and "row 5" in reasons[0][4]
+    recon = rows(clean_scratch, "SELECT sheet, rows_arrived, rows_accepted, rows_quarantined,"
+                                " rows_skipped FROM audit.reconciliation ORDER BY sheet")
+    assert recon == [("Identitas", 1, 1, 0, 0), ("Realisasi", 4, 1, 3, 4),
+                     ("Rencana Aksi", 2, 2, 0, 5)]
+
+
+def test_bad_commitment_rows_and_repeated_item_numbers(clean_scratch, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(folder / "Laporan_X_2025_S1.xlsx", rencana=[
+        [1, "Pencegahan", "", "", "orang", 10, 0, ""],
+        [1, "Pencegahan", "", "", "orang", 20, 0, ""],
+        [2.5, "Pencegahan", "", "", "orang", 5, 0, ""],
+        [3, "Pencegahan", "", "", "orang", "1.5", 0, ""],
+        [4, "Pencegahan", "", "", "orang", 5, "-100", ""],
+        [5, "Hukum", "", "", "orang", 5, None, ""],
+    ])
+    put(folder, folder / "Laporan_X_2025_S1.xlsx")
+    ingest(clean_scratch, folder)
+    got = rows(clean_scratch, "SELECT row_number, accepted, bidang FROM raw.rencana_aksi_row"
+                              " ORDER BY row_number")
+    assert [(r[1], r[2]) for r in got] == [(False, "Pencegahan")] * 5 + [(True, "Hukum")]
+    codes = rows(clean_scratch, "SELECT reason_code FROM raw.quarantine ORDER BY row_number")
+    assert [c[0] for c in codes] == ["duplicate_item_no", "duplicate_item_no", "not_an_integer",
+                                     "unparseable_number", "negative_number"]
+
+
+@pytest.mark.parametrize("name,content,code", [
+    ("Laporan_A_2025_S1.xlsx", b"this is not a workbook", "not_a_workbook"),
+    ("notes.txt", b"hello", "unknown_file_kind"),
+    ("daftar_kerja_sama_x.xlsx", None, "missing_sheet"),
+    ("Laporan_B_2025_S1.xlsx", "no_identitas", "missing_sheet"),
+    ("Laporan_C_2025_S1.xlsx", "no_tahun", "identitas_unreadable"),
+    ("Laporan_D_2025_S1.xlsx", "truncated", "not_a_workbook"),
+    ("mitra_bad.csv", b"\xff\xfe\x00garbage", "not_utf8"),
+    ("mitra_headers.csv", b"a,b,c\n1,2,3\n", "missing_headers"),
+])
+def test_unreadable_files_are_quarantined_whole(clean_scratch, tmp_path, name, content, code):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    path = folder / name
+    if content is None:
+        wbk.register(path, [], sheet_name="Lembar1")
+    elif content == "no_identitas":
+        wbk.report(path, skip=("Identitas",))
+    elif content == "no_tahun":
+        wbk.report(path, identitas={"Tahun": ...})
+    elif content == "truncated":
+        data = wbk.report(tmp_path / "ok.xlsx").read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    else:
+        path.write_bytes(content)
+    put(folder, path)
+    result = ingest(clean_scratch, folder)[name]
+    assert result.status == "quarantined"
+    q = rows(clean_scratch, "SELECT file_name, scope, reason_code, reason FROM raw.quarantine")
+    assert [(r[0], r[1], r[2]) for r in q] == [(name, "file", code)]
+    assert name in q[0][3]
+    assert rows(clean_scratch, "SELECT count(*) FROM raw.report")[0][0] == 0
+    assert rows(clean_scratch, "SELECT status FROM raw.file_receipt") == [("quarantined",)]
+
+
+def test_missing_or_headerless_sheets_mean_no_rows_but_the_report_counts(clean_scratch, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(folder / "Laporan_E_2025_S1.xlsx", skip=("Realisasi",),
+               ra_header=["No", "Kegiatan", "Target"])  # Bidang and Satuan headers missing
+    put(folder, folder / "Laporan_E_2025_S1.xlsx")
+    assert ingest(clean_scratch, folder)["Laporan_E_2025_S1.xlsx"].status == "loaded"
+    assert rows(clean_scratch, "SELECT rencana_aksi_readable, realisasi_readable"
+                               " FROM raw.report") == [(False, False)]
+    notes = rows(clean_scratch, "SELECT sheet, scope, reason_code FROM raw.quarantine"
+                                " ORDER BY sheet")
+    assert notes == [("Realisasi", "sheet", "missing_sheet"),
+                     ("Rencana Aksi", "sheet", "missing_headers")]
+
+
+def test_register_rows_quarantined_for_number_jenis_and_dates(clean_scratch, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.register(folder / "Daftar_Kerja_Sama_2025.xlsx", [
+        [1, " NK/1/I/2025/BNN ", " mou ", "ignored", "Kemensos", "16 Januari 2025",
+         "15/01/2030", "Pencegahan", "Deputi", " aktif "],
+        [2, "", "PKS", "NK/1/I/2025/BNN", "Kemensos", "2025-01-01", "2026-01-01", "", "", ""],
+        [3, "PKS/2/I/2025/BNN", "Nota", "", "Kemensos", "2025-01-01", "2026-01-01", "", "", ""],
+        [4, "PKS/3/I/2025/BNN", "PKS", "NK/1/I/2025/BNN", "Kemensos", "", "2026-01-01", "", "",
+         ""],
+        [5, "PKS/4/I/2025/BNN", "PKS", "NK/1/I/2025/BNN", "Kemensos", "2025-01-01",
+         "30/02/2026", "", "", "Aktif"],
+    ])
+    put(folder, folder / "Daftar_Kerja_Sama_2025.xlsx")
+    ingest(clean_scratch, folder)
+    got = rows(clean_scratch, "SELECT nomor_perjanjian, jenis, nomor_induk, status, accepted,"
+                              " tanggal_tanda_tangan FROM raw.register_row ORDER BY row_number")
+    assert got[0] == ("NK/1/I/2025/BNN", "MoU", None, "Aktif", True, dt.date(2025, 1, 16))
+    assert [r[4] for r in got] == [True, False, False, False, False]
+    codes = rows(clean_scratch, "SELECT row_number, reason_code FROM raw.quarantine"
+                                " ORDER BY row_number")
+    assert codes == [(4, "missing_value"), (5, "invalid_jenis"), (6, "missing_value"),
+                     (7, "unparseable_date")]
+
+
+def test_duplicate_drop_is_recorded_not_loaded(clean_scratch, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(folder / "Laporan_F_2025_S1.xlsx", rencana=[[1, "Pencegahan", "", "", "orang",
+                                                            1, 0, ""]])
+    put(folder, folder / "Laporan_F_2025_S1.xlsx", "2025-07-10T10:00:00+07:00")
+    shutil.copyfile(folder / "Laporan_F_2025_S1.xlsx", folder / "Laporan_F_2025_S1 (1).xlsx")
+    put(folder, folder / "Laporan_F_2025_S1 (1).xlsx", "2025-07-12T10:00:00+07:00")
+    results = ingest(clean_scratch, folder)
+    assert results["Laporan_F_2025_S1.xlsx"].status == "loaded"
+    assert results["Laporan_F_2025_S1 (1).xlsx"].status == "duplicate"
+    assert rows(clean_scratch, "SELECT count(*) FROM raw.rencana_aksi_row")[0][0] == 1
+    assert rows(clean_scratch, "SELECT count(*) FROM raw.file_receipt")[0][0] == 2
+
+
+def test_corrected_workbook_is_loaded_beside_the_first(clean_scratch, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    first = wbk.report(tmp_path / "Laporan_G_2025_S1.xlsx",
+                       rencana=[[1, "Pencegahan", "", "", "orang", 1, 0, ""]])
+    put(folder, first, "2025-07-10T10:00:00+07:00")
+    ingest(clean_scratch, folder, "run-1")
+    wbk.report(folder / "Laporan_G_2025_S1.xlsx",
+               rencana=[[1, "Pencegahan", "", "", "orang", 7, 0, ""]])
+    put(folder, folder / "Laporan_G_2025_S1.xlsx", "2025-07-20T10:00:00+07:00")
+    ingest(clean_scratch, folder, "run-2")
+    got = rows(clean_scratch, "SELECT target, received_at FROM raw.rencana_aksi_row"
+                              " ORDER BY received_at")
+    assert [r[0] for r in got] == [1, 7]  # raw keeps both; which counts is decided downstream
+    assert got[1][1] == dt.datetime(2025, 7, 20, 10, tzinfo=JAKARTA)
+
+
+def test_rerun_loads_nothing_new(clean_scratch, tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(folder / "Laporan_H_2025_S1.xlsx")
+    put(folder, folder / "Laporan_H_2025_S1.xlsx")
+    assert len(ingest(clean_scratch, folder, "run-1")) == 1
+    before = rows(clean_scratch, "SELECT count(*) FROM raw.file_receipt")
+    assert ingest(clean_scratch, folder, "run-2") == {}
+    assert rows(clean_scratch, "SELECT count(*) FROM raw.file_receipt") == before
+
+
+def test_connection_killed_before_commit_leaves_nothing_and_retry_completes(
+        clean_scratch, tmp_path, monkeypatch):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(folder / "Laporan_I_2025_S1.xlsx",
+               realisasi=[[1, 1, "2025-03-01", "x", "", "", 1, 1, 1, "", "", ""]])
+    put(folder, folder / "Laporan_I_2025_S1.xlsx")
+
+    def kill(conn):
+        with psycopg.connect(clean_scratch.url(), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [conn.info.backend_pid])
+
+    monkeypatch.setattr(drop, "before_commit", kill)
+    with pytest.raises(psycopg.OperationalError):
+        ingest_folder(clean_scratch.url("monev_loader"), folder, "run-killed")
+    for table in ("file_receipt", "report", "realisasi_row", "quarantine"):
+        assert rows(clean_scratch, f"SELECT count(*) FROM raw.{table}")[0][0] == 0, table
+    assert rows(clean_scratch, "SELECT count(*) FROM audit.reconciliation")[0][0] == 0
+
+    monkeypatch.setattr(drop, "before_commit", None)
+    assert ingest(clean_scratch, folder, "run-retry")["Laporan_I_2025_S1.xlsx"].status == "loaded"
+    assert rows(clean_scratch, "SELECT count(*) FROM raw.realisasi_row")[0][0] == 1
+
+
+def test_formula_cells_never_become_formula_text(clean_scratch, tmp_path):
+    """openpyxl writes formulas without a stored value: such a cell reads as nothing."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(folder / "Laporan_J_2025_S1.xlsx",
+               rencana=[[1, "Pencegahan", "", "", "orang", "=2+3", "=SUM(A1:A2)", ""]])
+    put(folder, folder / "Laporan_J_2025_S1.xlsx")
+    ingest(clean_scratch, folder)
+    got = rows(clean_scratch, "SELECT target, anggaran, raw_values::text FROM raw.rencana_aksi_row")
+    assert got[0][:2] == (0, 0)
+    assert "=2+3" not in got[0][2] and "SUM" not in got[0][2]
