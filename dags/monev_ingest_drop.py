@@ -10,6 +10,7 @@ Publishes the raw tables as Assets: the warehouse build is scheduled on them.
 """
 
 from airflow.sdk import Param, dag, task
+
 from monev import orchestration as o
 
 

@@ -8,6 +8,7 @@ test, loaded from the manifest `make` builds with `dbt parse`, connecting as
 """
 
 from cosmos import DbtDag
+
 from monev import orchestration as o
 
 monev_warehouse = DbtDag(

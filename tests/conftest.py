@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from monev import config
 from monev.db.cluster import EmbeddedPostgres
 

@@ -5,6 +5,7 @@ import filecmp
 
 import pytest
 from conftest import query, shared_samples
+
 from monev import config
 
 pytestmark = pytest.mark.e2e

@@ -7,6 +7,7 @@ import sys
 
 import psycopg
 import pytest
+
 from monev.db.cluster import EmbeddedPostgres
 
 

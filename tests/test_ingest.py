@@ -9,6 +9,7 @@ import psycopg
 import pytest
 import workbooks as wbk
 from conftest import query
+
 from monev.load import drop
 from monev.load.drop import JAKARTA, ingest_folder
 from monev.load.reconcile import assert_run_reconciled

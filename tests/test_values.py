@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+
 from monev.sources.values import (
     Unparseable,
     canonical_bidang,

@@ -47,6 +47,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo()
 
 
+def _cmd_airflow(args: argparse.Namespace) -> int:
+    from monev.services import run_services
+
+    return run_services()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="monev", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the DAGs end to end on the bundled samples")
     demo.set_defaults(func=_cmd_demo)
+
+    airflow = sub.add_parser("airflow", help="run Airflow's services until interrupted")
+    airflow.set_defaults(func=_cmd_airflow)
     return parser
 
 

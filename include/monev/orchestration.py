@@ -38,7 +38,11 @@ def drop_assets() -> list:
 
 def default_drop_url() -> str:
     """The drop folder: ``MONEV_DROP_URL`` (e.g. ``s3://bucket/drop``) or a local folder."""
-    return os.environ.get("MONEV_DROP_URL") or (config.monev_home() / "drop").as_uri()
+    if os.environ.get("MONEV_DROP_URL"):
+        return os.environ["MONEV_DROP_URL"]
+    local = config.monev_home() / "drop"
+    local.mkdir(exist_ok=True)
+    return local.as_uri()
 
 
 def warehouse_url(conn_id: str) -> str:

@@ -1,0 +1,60 @@
+"""`make airflow`'s services start against the embedded database and serve every DAG."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from monev import config
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _request(url, data=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=json.dumps(data).encode() if data else None,
+                                 headers=headers)
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def test_services_serve_every_dag_through_the_rest_api(endpoint):
+    port = _free_port()
+    env = {**os.environ, "MONEV_AIRFLOW_PORT": str(port)}
+    monev = str(Path(sys.executable).with_name("monev"))
+    proc = subprocess.Popen([monev, "airflow"], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    wanted = {p.stem for p in config.DAGS_DIR.glob("*.py")}
+    found: set[str] = set()
+    try:
+        deadline = time.monotonic() + 240
+        token = None
+        while time.monotonic() < deadline and found != wanted:
+            assert proc.poll() is None, proc.stdout.read().decode()[-3000:]
+            time.sleep(3)
+            try:
+                if token is None:
+                    pw_file = config.airflow_home() / "passwords.json"
+                    password = json.loads(pw_file.read_text())["admin"]
+                    token = _request(f"{base}/auth/token",
+                                     {"username": "admin", "password": password})["access_token"]
+                dags = _request(f"{base}/api/v2/dags?limit=100", token=token)["dags"]
+                found = {d["dag_id"] for d in dags}
+            except (OSError, KeyError, ValueError):
+                continue
+        assert found == wanted
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)

@@ -1,0 +1,55 @@
+"""docker-compose.yml's structure (no Docker engine runs here, so it is not started)."""
+
+import re
+
+import yaml
+
+from monev import config
+
+AIRFLOW_SERVICES = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+                    "airflow-triggerer"}
+
+
+def _compose() -> dict:
+    return yaml.safe_load((config.REPO_ROOT / "docker-compose.yml").read_text())
+
+
+def test_stack_has_database_init_and_every_airflow_service():
+    services = _compose()["services"]
+    assert {"postgres", "monev-init", *AIRFLOW_SERVICES} <= set(services)
+    assert services["postgres"]["image"].startswith("postgres:15")
+    assert "healthcheck" in services["postgres"]
+
+
+def test_airflow_services_run_the_project_image_after_init():
+    services = _compose()["services"]
+    for name in AIRFLOW_SERVICES:
+        svc = services[name]
+        assert svc["build"] == "." and svc["image"] == "monev:latest", name
+        assert svc["depends_on"]["monev-init"]["condition"] == "service_completed_successfully"
+        assert svc["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert svc["command"][:2] == ["airflow", name.removeprefix("airflow-").replace(
+            "apiserver", "api-server")]
+        assert "healthcheck" in svc, name
+        env = svc["environment"]
+        assert env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"].endswith("@postgres:5432/airflow")
+        assert env["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"].startswith(
+            "http://airflow-apiserver:8080")
+
+
+def test_init_migrates_warehouse_and_airflow():
+    command = " ".join(_compose()["services"]["monev-init"]["command"])
+    assert "monev db migrate" in command and "airflow db migrate" in command
+
+
+def test_no_secret_is_written_in_the_file():
+    text = (config.REPO_ROOT / "docker-compose.yml").read_text()
+    for key, value in re.findall(r"(PASSWORD[A-Z_]*|FERNET_KEY|JWT_SECRET):\s*(\S+)", text):
+        assert value.startswith("${"), (key, value)
+
+
+def test_dockerfile_ships_dags_include_and_dbt_project():
+    text = (config.REPO_ROOT / "Dockerfile").read_text()
+    for folder in ("include", "dags", "dbt_project"):
+        assert re.search(rf"^COPY {folder} ", text, re.MULTILINE), folder
+    assert "requirements.txt" in text and "dbt parse" in text
