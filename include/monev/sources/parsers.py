@@ -66,8 +66,9 @@ def _agreement_number(value: object) -> str | None:
     return clean_text(value)
 
 
-def _choice(options: tuple[str, ...], code: str, keep_unknown: bool = False):
-    """A value compared trimmed and ignoring case, written in its canonical spelling."""
+def _choice(options: tuple[str, ...], code: str | None = None):
+    """A value compared trimmed and ignoring case, written in its canonical spelling;
+    an unknown value is kept as written when no reject ``code`` is given."""
     canonical = {o.lower(): o for o in options}
 
     def parse(value: object) -> str | None:
@@ -76,7 +77,7 @@ def _choice(options: tuple[str, ...], code: str, keep_unknown: bool = False):
             return None
         if text.lower() in canonical:
             return canonical[text.lower()]
-        if keep_unknown:
+        if code is None:
             return text
         raise Unparseable(code, value)
 
@@ -106,7 +107,7 @@ REGISTER_COLUMNS = [
     Column("tanggal_berakhir", "Tanggal Berakhir", parse_date, required=True),
     Column("ruang_lingkup", "Ruang Lingkup", _text),
     Column("unit_pelaksana", "Unit Pelaksana", _text),
-    Column("status", "Status", _choice(STATUS, "invalid_status", keep_unknown=True)),
+    Column("status", "Status", _choice(STATUS)),
 ]
 
 

@@ -32,12 +32,16 @@ class Unparseable(ValueError):
 
 
 def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    if type(value) is str:
+        return not value.strip()
+    return value is None
 
 
 def as_text(value: object) -> str | None:
     """A cell as the text it arrived as (for the raw layer); blank is None."""
-    if is_blank(value):
+    if type(value) is str:  # the common case, first
+        return value.strip() or None
+    if value is None:
         return None
     if isinstance(value, float):
         return repr(value) if not value.is_integer() else str(int(value))
@@ -45,7 +49,7 @@ def as_text(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip() if isinstance(value, str) else str(value)
+    return str(value)
 
 
 def clean_text(value: object) -> str | None:
