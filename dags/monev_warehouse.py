@@ -13,7 +13,7 @@ from monev import orchestration as o
 
 monev_warehouse = DbtDag(
     dag_id="monev_warehouse",
-    schedule=o.drop_assets()[:1],
+    schedule=[o.raw_asset("file_receipt")],  # every drop-folder load writes a receipt
     start_date=o.START_DATE,
     catchup=False,
     max_active_runs=1,

@@ -55,6 +55,7 @@ def _cmd_airflow(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="monev", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
     db = sub.add_parser("db", help="the warehouse database (embedded or external)")
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except Exception as exc:  # a readable summary, not a traceback, for operators
-        if getattr(args, "debug", False):
+        if args.debug:
             raise
         print(f"monev {args.command}: {exc}", file=sys.stderr)
         return 1

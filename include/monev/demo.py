@@ -57,7 +57,7 @@ def run_demo() -> int:
     run_dag("monev_warehouse")
     endpoint = config.endpoint()
     print("\nmonev demo finished")
-    for key, value in warehouse_counts(endpoint.url(config.PIPELINE_ROLES[3])).items():
+    for key, value in warehouse_counts(endpoint.url("monev_auditor")).items():
         print(f"  {key:32} {value}")
     print(f"\n  warehouse (read-only, BI):  {endpoint.url('monev_bi')}")
     print(f"  schemas: raw, audit, staging, marts  |  MONEV_HOME: {home}")
