@@ -35,7 +35,7 @@ def scratch(tmp_path_factory) -> config.Endpoint:
     cluster = EmbeddedPostgres(home)
     endpoint = cluster.start()
     yield endpoint
-    cluster.stop()
+    cluster.remove()
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ def test_database_starts_answers_stops_and_starts_again(tmp_path):
             _answers(endpoint)
         assert _answers(cluster.start()) == 1
     finally:
-        cluster.stop()
+        cluster.remove()
 
 
 def test_two_homes_run_side_by_side(tmp_path, endpoint):
@@ -60,7 +60,7 @@ def test_two_homes_run_side_by_side(tmp_path, endpoint):
         with psycopg.connect(endpoint.url()) as conn:
             assert conn.execute("SELECT to_regclass('public.only_here')").fetchone()[0] is None
     finally:
-        other.stop()
+        other.remove()
 
 
 def test_secrets_file_is_private(endpoint):
@@ -90,5 +90,7 @@ def test_home_inside_a_private_folder_places_cluster_where_server_can_reach(tmp_
         assert not str(cluster.root).startswith(str(private))
         assert _answers(endpoint) == 1
         assert cluster.status()["cluster"] == str(cluster.root)
+        fallback = cluster.root
     finally:
-        cluster.stop()
+        cluster.remove()
+    assert not fallback.exists()  # remove() cleans the fallback folder too

@@ -202,6 +202,15 @@ class EmbeddedPostgres:
             self._run([_pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.data_dir)],
                       self._state().get("os_user"))
 
+    def remove(self) -> None:
+        """Stop the cluster and delete its files (also a /var/tmp fallback folder)."""
+        self.stop()
+        root = self.root
+        shutil.rmtree(root, ignore_errors=True)
+        if root.parent.name.startswith("monev-") and root.parent.parent == Path("/var/tmp"):
+            shutil.rmtree(root.parent, ignore_errors=True)
+        self.state_file.unlink(missing_ok=True)
+
     def endpoint(self) -> Endpoint:
         state = self._state()
         if "port" not in state:

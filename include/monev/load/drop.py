@@ -95,7 +95,8 @@ def ingest_folder(conninfo: str, folder, airflow_run_id: str | None = None) -> l
         for path, received_at in _files(folder):
             if (str(path), received_at) in known:
                 continue
-            data = path.open("rb").read()
+            with path.open("rb") as f:
+                data = f.read()
             result = load_file(conn, path.name, str(path), data, received_at, airflow_run_id)
             if result is not None:
                 results.append(result)
