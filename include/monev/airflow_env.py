@@ -18,7 +18,7 @@ from pathlib import Path
 from monev import config
 
 API_PORT_DEFAULT = 8080
-CONNECTION_IDS = {"monev_loader": "monev_loader", "monev_transformer": "monev_transformer"}
+CONNECTION_ROLES = ("monev_loader", "monev_transformer")  # Airflow conn id = role name
 
 
 def _persistent_secret(name: str, make=lambda: secrets.token_urlsafe(32)) -> str:
@@ -84,8 +84,8 @@ def environment(endpoint: config.Endpoint | None = None) -> dict[str, str]:
         "PATH": os.pathsep.join([str(Path(sys.executable).parent),
                                  os.environ.get("PATH", "")]),
     }
-    for role, conn_id in CONNECTION_IDS.items():
-        env[f"AIRFLOW_CONN_{conn_id.upper()}"] = connection_json(endpoint, role)
+    for role in CONNECTION_ROLES:
+        env[f"AIRFLOW_CONN_{role.upper()}"] = connection_json(endpoint, role)
     return env
 
 

@@ -35,10 +35,6 @@ def airflow_home() -> Path:
     return monev_home() / "airflow"
 
 
-def reports_dir() -> Path:
-    return monev_home() / "reports"
-
-
 @dataclass(frozen=True)
 class Endpoint:
     """A PostgreSQL server monev talks to, with one password per role."""

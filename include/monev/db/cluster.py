@@ -125,10 +125,9 @@ class EmbeddedPostgres:
     def _choose_root(self, user: str | None) -> Path:
         """``MONEV_HOME/postgres`` if the server user can work there, else under /var/tmp."""
         preferred = self.home / "postgres"
-        if user is None:
-            preferred.mkdir(mode=0o700, exist_ok=True)
-            return preferred
         preferred.mkdir(mode=0o700, exist_ok=True)
+        if user is None:
+            return preferred
         shutil.chown(preferred, user)
         if self._run(["test", "-w", str(preferred), "-a", "-x", str(preferred)], user,
                      check=False).returncode == 0:

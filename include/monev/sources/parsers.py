@@ -57,15 +57,6 @@ class ParsedFile:
     notes: list[tuple[str, Problem]] = field(default_factory=list)  # (sheet, problem)
 
 
-def _text(value: object) -> str | None:
-    return clean_text(value)
-
-
-def _agreement_number(value: object) -> str | None:
-    """Agreement numbers are compared trimmed, case-sensitively."""
-    return clean_text(value)
-
-
 def _choice(options: tuple[str, ...], code: str | None = None):
     """A value compared trimmed and ignoring case, written in its canonical spelling;
     an unknown value is kept as written when no reject ``code`` is given."""
@@ -97,16 +88,17 @@ def _zero_if_blank(value: object):
 # -- 1. Agreement register ----------------------------------------------------------------
 JENIS = ("MoU", "PKS")
 STATUS = ("Aktif", "Berakhir", "Diperpanjang", "Dibatalkan")
+# Agreement numbers (here, Nomor Induk and Identitas) are compared trimmed, case-sensitively.
 REGISTER_COLUMNS = [
-    Column("no", "No", _text),
-    Column("nomor_perjanjian", "Nomor Perjanjian", _agreement_number, required=True),
+    Column("no", "No", clean_text),
+    Column("nomor_perjanjian", "Nomor Perjanjian", clean_text, required=True),
     Column("jenis", "Jenis", _choice(JENIS, "invalid_jenis"), required=True),
-    Column("nomor_induk", "Nomor Induk", _agreement_number),
-    Column("mitra", "Mitra", _text),
+    Column("nomor_induk", "Nomor Induk", clean_text),
+    Column("mitra", "Mitra", clean_text),
     Column("tanggal_tanda_tangan", "Tanggal Tanda Tangan", parse_date, required=True),
     Column("tanggal_berakhir", "Tanggal Berakhir", parse_date, required=True),
-    Column("ruang_lingkup", "Ruang Lingkup", _text),
-    Column("unit_pelaksana", "Unit Pelaksana", _text),
+    Column("ruang_lingkup", "Ruang Lingkup", clean_text),
+    Column("unit_pelaksana", "Unit Pelaksana", clean_text),
     Column("status", "Status", _choice(STATUS)),
 ]
 
@@ -134,15 +126,15 @@ def _read(wb: Workbook, sheet: str, columns: list[Column]) -> SheetResult:
 KATEGORI = ("Kementerian", "Lembaga", "BUMN", "Pemerintah Daerah", "Perguruan Tinggi",
             "Swasta", "Organisasi Masyarakat", "Internasional")
 PARTNER_COLUMNS = [
-    Column("kode_mitra", "kode_mitra", _text, required=True),
-    Column("nama_resmi", "nama_resmi", _text, required=True),
-    Column("singkatan", "singkatan", _text),
+    Column("kode_mitra", "kode_mitra", clean_text, required=True),
+    Column("nama_resmi", "nama_resmi", clean_text, required=True),
+    Column("singkatan", "singkatan", clean_text),
     Column("kategori", "kategori", _choice(KATEGORI, "unknown_kategori"), required=True),
-    Column("induk", "induk", _text),
-    Column("kode_provinsi", "kode_provinsi", _text),
+    Column("induk", "induk", clean_text),
+    Column("kode_provinsi", "kode_provinsi", clean_text),
     Column("berlaku_mulai", "berlaku_mulai", parse_date, required=True),
     Column("berlaku_sampai", "berlaku_sampai", parse_date),
-    Column("alias", "alias", _text),
+    Column("alias", "alias", clean_text),
 ]
 
 
@@ -165,41 +157,41 @@ def parse_partner_master(data: bytes) -> ParsedFile:
 
 # -- 3. Partner report --------------------------------------------------------------------
 IDENTITAS_FIELDS = [
-    Column("nama_instansi", "Nama Instansi", _text),
-    Column("nomor_perjanjian", "Nomor Perjanjian", _agreement_number, required=True),
+    Column("nama_instansi", "Nama Instansi", clean_text),
+    Column("nomor_perjanjian", "Nomor Perjanjian", clean_text, required=True),
     Column("tahun", "Tahun", parse_integer, required=True),
     Column("semester", "Semester", parse_semester, required=True),
-    Column("nama_pelapor", "Nama Pelapor", _text),
-    Column("jabatan", "Jabatan", _text),
-    Column("email", "Email", _text),
-    Column("tanggal_laporan", "Tanggal Laporan", _text),
+    Column("nama_pelapor", "Nama Pelapor", clean_text),
+    Column("jabatan", "Jabatan", clean_text),
+    Column("email", "Email", clean_text),
+    Column("tanggal_laporan", "Tanggal Laporan", clean_text),
 ]
 RENCANA_AKSI_COLUMNS = [
     Column("no", "No", parse_integer, required=True),
     Column("bidang", "Bidang", canonical_bidang),
-    Column("kegiatan", "Kegiatan", _text),
-    Column("indikator", "Indikator", _text),
+    Column("kegiatan", "Kegiatan", clean_text),
+    Column("indikator", "Indikator", clean_text),
     Column("satuan", "Satuan", _lower),
     Column("target", "Target", _zero_if_blank),
     Column("anggaran", "Anggaran (Rp)", _zero_if_blank, aliases=("Anggaran",)),
-    Column("provinsi", "Provinsi", _text),
+    Column("provinsi", "Provinsi", clean_text),
 ]
 # Bidang, Satuan and Target are required headers, not required values (blank Target is 0).
 RENCANA_AKSI_HEADERS = {"no", "bidang", "satuan", "target"}
 REALISASI_COLUMNS = [
-    Column("no", "No", _text),
+    Column("no", "No", clean_text),
     Column("no_rencana_aksi", "No Rencana Aksi", parse_integer, required=True),
     Column("tanggal_kegiatan", "Tanggal Kegiatan", parse_date, required=True),
-    Column("uraian_kegiatan", "Uraian Kegiatan", _text),
-    Column("provinsi", "Provinsi", _text),
-    Column("kabupaten_kota", "Kabupaten/Kota", _text),
+    Column("uraian_kegiatan", "Uraian Kegiatan", clean_text),
+    Column("provinsi", "Provinsi", clean_text),
+    Column("kabupaten_kota", "Kabupaten/Kota", clean_text),
     Column("capaian", "Capaian", parse_non_negative, required=True),
     Column("jumlah_peserta", "Jumlah Peserta", parse_non_negative),
     Column("realisasi_anggaran", "Realisasi Anggaran (Rp)", parse_non_negative,
            aliases=("Realisasi Anggaran",)),
-    Column("kendala", "Kendala", _text),
-    Column("tindak_lanjut", "Tindak Lanjut", _text),
-    Column("tautan_bukti", "Tautan Bukti", _text),
+    Column("kendala", "Kendala", clean_text),
+    Column("tindak_lanjut", "Tindak Lanjut", clean_text),
+    Column("tautan_bukti", "Tautan Bukti", clean_text),
 ]
 
 
