@@ -16,7 +16,7 @@ REPO = config.REPO_ROOT
 SHARED = REPO.parent / "shared"
 SHARED_SAMPLES = SHARED / "samples"
 RAW_TABLES = ("file_receipt", "quarantine", "register_row", "partner_master_row", "report",
-              "rencana_aksi_row", "realisasi_row")
+              "rencana_aksi_row", "realisasi_row", "kobo_record", "kobo_sync", "kobo_deletion")
 
 
 @pytest.fixture(scope="session")

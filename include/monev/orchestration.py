@@ -19,6 +19,7 @@ DEFAULT_ARGS = {
 }
 LOADER_CONN_ID = "monev_loader"
 TRANSFORMER_CONN_ID = "monev_transformer"
+KOBO_CONN_ID = "monev_kobo"
 
 
 def raw_asset(table: str):
@@ -34,6 +35,13 @@ DROP_TABLES = ("file_receipt", "register_row", "partner_master_row", "report",
 
 def drop_assets() -> list:
     return [raw_asset(t) for t in DROP_TABLES]
+
+
+KOBO_TABLES = ("kobo_record", "kobo_sync", "kobo_deletion", "quarantine")
+
+
+def kobo_assets() -> list:
+    return [raw_asset(t) for t in KOBO_TABLES]
 
 
 def default_drop_url() -> str:
@@ -66,6 +74,38 @@ def ingest_drop_folder(drop_url: str, run_id: str | None) -> dict:
     folder = ObjectStoragePath(drop_url)
     results = ingest_folder(warehouse_url(LOADER_CONN_ID), folder, run_id)
     return summarise(results)
+
+
+def kobo_client(base_url: str | None = None, asset_uid: str | None = None):
+    """A form API client from the ``monev_kobo`` connection (host = base URL, extra
+    ``asset_uid``, password = token); params override URL and asset, ``MONEV_KOBO_TOKEN``
+    overrides the token. The token is never a parameter: params are shown in the UI."""
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from monev.sources.kobo_client import KoboClient
+
+    try:
+        conn = BaseHook.get_connection(KOBO_CONN_ID)
+    except AirflowNotFoundException:
+        conn = None
+    token = os.environ.get("MONEV_KOBO_TOKEN") or (conn.password if conn else None)
+    base_url = base_url or (conn.host if conn else None)
+    asset_uid = asset_uid or (conn.extra_dejson.get("asset_uid") if conn else None)
+    if not (base_url and asset_uid and token):
+        raise ValueError(f"form API: need a base URL, an asset uid and a token (connection "
+                         f"{KOBO_CONN_ID!r}, params kobo_url/asset_uid, MONEV_KOBO_TOKEN)")
+    return KoboClient(base_url, asset_uid, token)
+
+
+def sync_form_records(params: dict, run_id: str | None) -> dict:
+    """Task: new form records by ``_id``, or a full sweep (when asked, or once a day)."""
+    from monev.load.kobo import sync
+
+    client = kobo_client(params.get("kobo_url"), params.get("asset_uid"))
+    result = sync(warehouse_url(LOADER_CONN_ID), client, run_id, params.get("full_sweep"))
+    return {"mode": result.mode, "pages": result.pages, "rows": dict(result.rows),
+            "deleted": result.deleted, "quarantined": result.reasons}
 
 
 def summarise(results) -> dict:

@@ -103,16 +103,19 @@ def record_reconciliation(conn: psycopg.Connection, prov: Provenance, sheet: str
 
 
 def assert_reconciled(conn: psycopg.Connection, load_id: uuid.UUID) -> None:
-    """What the reconciliation claims must be what raw holds for this load (else roll back)."""
+    """What the reconciliation claims must be what raw holds for this load (else roll back).
+
+    Unchanged rows (a form record re-read with the same payload) are counted, not stored."""
     checks = conn.execute(
-        "SELECT sheet, raw_table, rows_arrived, rows_accepted FROM audit.reconciliation"
+        "SELECT sheet, raw_table, rows_arrived - rows_unchanged, rows_accepted"
+        " FROM audit.reconciliation"
         " WHERE load_id = %s AND raw_table IS NOT NULL", [load_id]).fetchall()
-    for sheet, table, arrived, accepted in checks:
+    for sheet, table, stored, accepted in checks:
         held, held_accepted = conn.execute(
             f"SELECT count(*), count(*) FILTER (WHERE accepted) FROM raw.{table}"
             " WHERE load_id = %s AND sheet = %s", [load_id, sheet]).fetchone()
-        if (held, held_accepted) != (arrived, accepted):
+        if (held, held_accepted) != (stored, accepted):
             raise ReconciliationError(
-                f"load {load_id} sheet {sheet!r}: reconciliation says {arrived} arrived / "
+                f"load {load_id} sheet {sheet!r}: reconciliation says {stored} stored / "
                 f"{accepted} accepted, raw.{table} holds {held} / {held_accepted}")
 

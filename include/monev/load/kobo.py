@@ -1,0 +1,148 @@
+"""Syncing form records into ``raw.kobo_record``: new records by ``_id``, a daily full sweep.
+
+``_submission_time`` never moves on edit or review, so it finds new records only. New
+records are read incrementally (``_id`` above the highest held); a full sweep re-reads
+every record at least daily so edits, reviews and deletions arrive too. A version is
+stored only when the payload hash differs from the record's latest live version. Each
+page is one transaction with its reconciliation row; the sync (and, for a complete sweep,
+the deletions it found) is recorded when it ends. State lives in the warehouse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import psycopg
+
+from monev.load.raw import Provenance, assert_reconciled, quarantine, record_reconciliation
+from monev.sources.kobo_client import KoboClient, Page
+from monev.sources.kobo_records import FORM_COLUMNS, parse_record
+
+log = logging.getLogger(__name__)
+SWEEP_EVERY = dt.timedelta(hours=23)  # an hourly DAG then sweeps once a day
+TYPED = [c.key for c in FORM_COLUMNS] + ["kobo_id", "uuid", "root_uuid", "submission_time",
+                                         "validation_status", "payload_hash", "bukti"]
+
+
+@dataclass
+class SyncResult:
+    sync_id: uuid.UUID
+    mode: str
+    pages: int = 0
+    rows: Counter = field(default_factory=Counter)  # arrived/accepted/unchanged/quarantined
+    deleted: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def sync_state(conn: psycopg.Connection, asset_uid: str) -> tuple[int | None, dt.datetime | None]:
+    """(highest ``_id`` held, end of the last complete full sweep)."""
+    return conn.execute(
+        """SELECT (SELECT max(kobo_id) FROM raw.kobo_record WHERE asset_uid = %(a)s),
+                  (SELECT max(finished_at) FROM raw.kobo_sync
+                   WHERE asset_uid = %(a)s AND mode = 'full')""", {"a": asset_uid}).fetchone()
+
+
+def sync(conninfo: str, client: KoboClient, airflow_run_id: str | None = None,
+         full: bool | None = None) -> SyncResult:
+    """Read new records (or sweep all, when ``full`` or a sweep is due) into raw."""
+    with psycopg.connect(conninfo) as conn:
+        max_id, last_sweep = sync_state(conn, client.asset_uid)
+        conn.commit()
+        if full is None:
+            full = last_sweep is None or dt.datetime.now(dt.UTC) - last_sweep >= SWEEP_EVERY
+        result = SyncResult(uuid.uuid4(), "full" if full else "incremental")
+        started = dt.datetime.now(dt.UTC)
+        query = None if full or max_id is None else {"_id": {"$gt": max_id}}
+        seen: set[int] = set()
+        for page in client.pages(query):
+            load_page(conn, client.asset_uid, page, airflow_run_id, result)
+            seen.update(int(r["_id"]) for r in page.results)
+        with conn.transaction():
+            gone = _deleted_versions(conn, client.asset_uid, seen) if full else []
+            result.deleted = len(gone)
+            conn.execute(
+                """INSERT INTO raw.kobo_sync (sync_id, airflow_run_id, asset_uid, mode,
+                       started_at, pages, records_read, new_versions, deleted)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                [result.sync_id, airflow_run_id, client.asset_uid, result.mode, started,
+                 result.pages, result.rows["arrived"],
+                 result.rows["accepted"] + result.rows["quarantined"], result.deleted])
+            conn.cursor().executemany(
+                "INSERT INTO raw.kobo_deletion (asset_uid, kobo_id, last_version_id, sync_id)"
+                " VALUES (%s, %s, %s, %s)",
+                [(client.asset_uid, kobo_id, version_id, result.sync_id)
+                 for kobo_id, version_id in gone])
+    for reason in result.reasons:
+        log.warning("quarantined: %s", reason)
+    return result
+
+
+def _latest_live_hashes(conn, asset_uid: str, ids: list[int]) -> dict[int, str]:
+    """Payload hash of each record's latest version, unless a sweep found it deleted."""
+    rows = conn.execute(
+        """SELECT v.kobo_id, v.payload_hash
+           FROM (SELECT DISTINCT ON (kobo_id) kobo_id, version_id, payload_hash
+                 FROM raw.kobo_record WHERE asset_uid = %s AND kobo_id = ANY(%s)
+                 ORDER BY kobo_id, version_id DESC) AS v
+           WHERE NOT EXISTS (SELECT 1 FROM raw.kobo_deletion d
+                             WHERE d.last_version_id = v.version_id)""",
+        [asset_uid, ids])
+    return dict(rows.fetchall())
+
+
+def load_page(conn: psycopg.Connection, asset_uid: str, page: Page,
+              airflow_run_id: str | None, result: SyncResult) -> None:
+    """One page, one transaction: new versions, quarantine and reconciliation, or nothing."""
+    load_id = uuid.uuid4()
+    prov = Provenance(load_id, airflow_run_id, "kobo", None, None, None, page.url)
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [asset_uid])
+        parsed = [parse_record(r) for r in page.results]
+        held = _latest_live_hashes(conn, asset_uid, [p.values["kobo_id"] for p in parsed])
+        new = []
+        for row in parsed:
+            if held.get(row.values["kobo_id"]) != row.values["payload_hash"]:
+                held[row.values["kobo_id"]] = row.values["payload_hash"]  # once per page
+                new.append(row)
+        _copy_versions(conn, prov, asset_uid, new)
+        problems = [("row", None, None, r.values["kobo_id"], p) for r in new for p in r.problems]
+        result.reasons += quarantine(conn, prov, problems)
+        accepted = sum(r.accepted for r in new)
+        counts = {"arrived": len(parsed), "accepted": accepted,
+                  "quarantined": len(new) - accepted, "unchanged": len(parsed) - len(new)}
+        record_reconciliation(conn, prov, "results", "kobo_record", counts["arrived"],
+                              accepted, counts["quarantined"], 0, counts["unchanged"])
+        assert_reconciled(conn, load_id)
+    result.pages += 1
+    result.rows.update(counts)
+
+
+def _copy_versions(conn, prov: Provenance, asset_uid: str, rows) -> None:
+    names = ["load_id", "airflow_run_id", "asset_uid", "page_url", "received_at", "accepted",
+             "raw_values", *TYPED]
+    with conn.cursor().copy(
+            f"COPY raw.kobo_record ({', '.join(names)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([prov.load_id, prov.airflow_run_id, asset_uid, prov.page_url,
+                            row.values["submission_time"], row.accepted,
+                            json.dumps(row.raw, ensure_ascii=False),
+                            *(row.values[k] for k in TYPED)])
+
+
+def _deleted_versions(conn, asset_uid: str, seen: set[int]) -> list[tuple[int, int]]:
+    """(``_id``, latest version) of records held live but absent from a complete sweep."""
+    rows = conn.execute(
+        """SELECT v.kobo_id, v.version_id
+           FROM (SELECT DISTINCT ON (kobo_id) kobo_id, version_id
+                 FROM raw.kobo_record WHERE asset_uid = %s
+                 ORDER BY kobo_id, version_id DESC) AS v
+           WHERE NOT (v.kobo_id = ANY(%s))
+             AND NOT EXISTS (SELECT 1 FROM raw.kobo_deletion d
+                             WHERE d.last_version_id = v.version_id)
+           ORDER BY v.kobo_id""", [asset_uid, sorted(seen)])
+    return rows.fetchall()

@@ -1,0 +1,144 @@
+"""A local HTTP server that behaves like the KoboToolbox API v2 data endpoint.
+
+It stands in for the remote form API in tests, the demo and benchmarks: it serves
+recorded records with paging (capped page size, ``next`` links), a MongoDB-style
+``query`` on ``_id`` and ``_submission_time``, and a token check. Records can be edited
+(``_id`` and ``_submission_time`` kept, ``_uuid`` changed), reviewed and deleted, and
+failures can be injected (an HTTP status, or a delay longer than the client's timeout).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlparse
+
+_OPERATORS = {
+    "$gt": lambda a, b: a > b, "$gte": lambda a, b: a >= b,
+    "$lt": lambda a, b: a < b, "$lte": lambda a, b: a <= b,
+}
+
+
+def matches(record: dict, query: dict) -> bool:
+    for field, condition in query.items():
+        value = record.get(field)
+        if isinstance(condition, dict):
+            for op, operand in condition.items():
+                if value is None or not _OPERATORS[op](value, operand):
+                    return False
+        elif value != condition:
+            return False
+    return True
+
+
+class KoboReplayServer:
+    def __init__(self, records: list[dict], token: str, asset_uid: str = "aMonevDemo",
+                 page_cap: int = 100):
+        self.records = {int(r["_id"]): copy.deepcopy(r) for r in records}
+        self.token = token
+        self.asset_uid = asset_uid
+        self.page_cap = page_cap
+        self.faults: list[tuple[str, float]] = []  # ("status", 500) or ("delay", 2.0)
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # --- the records, as partners and reviewers change them -------------------------
+    def edit(self, kobo_id: int, **fields) -> None:
+        """An edit: new ``_uuid`` and instanceID; ``_id`` and ``_submission_time`` kept."""
+        with self._lock:
+            record = self.records[kobo_id]
+            record.update(fields)
+            new = str(uuid.uuid4())
+            record["_uuid"] = new
+            record["meta/instanceID"] = f"uuid:{new}"
+
+    def review(self, kobo_id: int, status_uid: str) -> None:
+        with self._lock:
+            self.records[kobo_id]["_validation_status"] = {"uid": status_uid,
+                                                           "label": status_uid}
+
+    def delete(self, kobo_id: int) -> None:
+        with self._lock:
+            del self.records[kobo_id]
+
+    def add(self, record: dict) -> None:
+        with self._lock:
+            self.records[int(record["_id"])] = copy.deepcopy(record)
+
+    def fail_next(self, kind: str, value: float, times: int = 1) -> None:
+        self.faults.extend([(kind, value)] * times)
+
+    # --- serving ---------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> KoboReplayServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                server.requests.append(self.path)
+                status, body = server.respond(self.path, self.headers.get("Authorization"))
+                payload = json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+            def log_message(self, *args):
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def respond(self, path: str, authorization: str | None) -> tuple[int, dict]:
+        if self.faults:
+            kind, value = self.faults.pop(0)
+            if kind == "status":
+                return int(value), {"detail": f"injected HTTP {int(value)}"}
+            time.sleep(value)
+        if authorization != f"Token {self.token}":
+            return 401, {"detail": "Invalid token."}
+        url = urlparse(path)
+        if url.path.rstrip("/") != f"/api/v2/assets/{self.asset_uid}/data":
+            return 404, {"detail": "Not found."}
+        params = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        query = json.loads(params.get("query", "{}"))
+        start = int(params.get("start", 0))
+        limit = min(int(params.get("limit", self.page_cap)), self.page_cap)
+        with self._lock:
+            selected = [copy.deepcopy(r) for _, r in sorted(self.records.items())
+                        if matches(r, query)]
+        page = selected[start:start + limit]
+        def link(offset):
+            return f"{self.base_url}{url.path}?{urlencode({**params, 'start': offset})}"
+        return 200, {
+            "count": len(selected),
+            "next": link(start + limit) if start + limit < len(selected) else None,
+            "previous": link(max(start - limit, 0)) if start > 0 else None,
+            "results": page,
+        }

@@ -1,0 +1,176 @@
+"""Form ingestion against a local server that behaves like the KoboToolbox API v2."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+from conftest import query
+
+from monev import config
+from monev.load.kobo import sync
+from monev.load.reconcile import assert_run_reconciled
+from monev.sources.kobo_client import KoboClient, KoboError
+from monev.sources.kobo_records import parse_record
+from monev.sources.kobo_replay import KoboReplayServer
+
+TOKEN = "s3cret-test-token-9f2c"
+RECORDS = json.loads((config.SAMPLES_DIR / "kobo" / "records.json").read_text())
+
+
+@pytest.fixture
+def server():
+    with KoboReplayServer(RECORDS, TOKEN, page_cap=6) as srv:
+        yield srv
+
+
+def client_for(server, token=TOKEN, **kwargs) -> KoboClient:
+    kwargs = {"timeout": 0.5, "retries": 3, "backoff": 0.05} | kwargs
+    return KoboClient(server.base_url, server.asset_uid, token, **kwargs)
+
+
+def versions(url: str) -> dict[int, int]:
+    return dict(query(url, "SELECT kobo_id, count(*) FROM raw.kobo_record GROUP BY kobo_id"))
+
+
+def test_first_sync_sweeps_every_page_and_reconciles(clean_scratch, server):
+    url = clean_scratch.url()
+    result = sync(url, client_for(server), "run-1")
+    assert result.mode == "full" and result.pages == 3  # 15 records, server caps at 6
+    assert len(server.requests) == 3
+    assert versions(url) == {r["_id"]: 1 for r in RECORDS}
+    pages = query(url, "SELECT page_url, rows_arrived, rows_accepted, rows_quarantined"
+                       " FROM audit.reconciliation WHERE source = 'kobo' ORDER BY checked_at")
+    assert [p[1] for p in pages] == [6, 6, 3] and len({p[0] for p in pages}) == 3
+    assert sum(p[3] for p in pages) == 1  # 100002 reports a negative Capaian
+    assert assert_run_reconciled(url, "run-1")["arrived"] == 15
+
+
+def test_a_bad_record_is_stored_and_quarantined_with_its_reason(clean_scratch, server):
+    url = clean_scratch.url()
+    sync(url, client_for(server))
+    [(accepted, capaian)] = query(url, "SELECT accepted, capaian FROM raw.kobo_record"
+                                       " WHERE kobo_id = 100002")
+    assert accepted is False and capaian is None
+    [(reason, code, page)] = query(url, "SELECT reason, reason_code, page_url"
+                                        " FROM raw.quarantine WHERE kobo_id = 100002")
+    assert code == "negative_number" and "record _id 100002" in reason
+    assert "kegiatan/capaian" in reason and page.startswith(server.base_url)
+
+
+def test_not_approved_record_is_kept_and_flagged(clean_scratch, server):
+    url = clean_scratch.url()
+    sync(url, client_for(server))
+    [(accepted, status)] = query(url, "SELECT accepted, validation_status FROM raw.kobo_record"
+                                      " WHERE kobo_id = 100004")
+    assert accepted is True and status == "validation_status_not_approved"
+
+
+def test_rerun_is_idempotent(clean_scratch, server):
+    url = clean_scratch.url()
+    sync(url, client_for(server))
+    before = query(url, "SELECT count(*) FROM raw.kobo_record")[0][0]
+    incremental = sync(url, client_for(server))
+    sweep = sync(url, client_for(server), full=True)
+    assert incremental.mode == "incremental" and incremental.rows["arrived"] == 0
+    assert sweep.rows["unchanged"] == 15 and sweep.rows["accepted"] == 0
+    assert query(url, "SELECT count(*) FROM raw.kobo_record")[0][0] == before
+    assert assert_run_reconciled(url, None)["unchanged"] == 15
+
+
+def test_new_records_are_read_incrementally_by_id(clean_scratch, server):
+    url = clean_scratch.url()
+    sync(url, client_for(server))
+    server.add(RECORDS[0] | {"_id": 100016, "_uuid": "new-16"})
+    server.requests.clear()
+    result = sync(url, client_for(server))
+    assert result.mode == "incremental" and result.rows["accepted"] == 1
+    assert "%24gt%22%3A100015" in server.requests[0]  # query={"_id":{"$gt":100015}}
+
+
+def test_edit_and_review_reach_the_warehouse_through_the_sweep(clean_scratch, server):
+    url = clean_scratch.url()
+    sync(url, client_for(server))
+    server.edit(100003, **{"kegiatan/capaian": "40"})
+    server.review(100009, "validation_status_not_approved")
+    assert sync(url, client_for(server)).rows["accepted"] == 0  # incremental: ids not new
+    sweep = sync(url, client_for(server), full=True)
+    assert sweep.rows["accepted"] == 2 and sweep.rows["unchanged"] == 13
+    latest = dict(query(url, """SELECT DISTINCT ON (kobo_id) kobo_id,
+            (capaian, validation_status, uuid, submission_time)::text
+            FROM raw.kobo_record WHERE kobo_id IN (100003, 100009)
+            ORDER BY kobo_id, version_id DESC"""))
+    assert latest[100003].startswith("(40,")
+    assert "validation_status_not_approved" in latest[100009]
+    first = dict(query(url, """SELECT kobo_id, (uuid, submission_time)::text
+            FROM raw.kobo_record WHERE kobo_id = 100003 ORDER BY version_id LIMIT 1"""))
+    assert first[100003] != latest[100003].split(",", 1)[1]  # new _uuid ...
+    assert versions(url)[100003] == 2
+    [(kept,)] = query(url, "SELECT count(DISTINCT submission_time) FROM raw.kobo_record"
+                           " WHERE kobo_id = 100003")
+    assert kept == 1  # ... same _submission_time
+
+
+def test_a_record_absent_from_a_complete_sweep_is_deleted(clean_scratch, server):
+    url = clean_scratch.url()
+    sync(url, client_for(server))
+    server.delete(100007)
+    assert sync(url, client_for(server)).deleted == 0  # only a full sweep can tell
+    assert sync(url, client_for(server), full=True).deleted == 1
+    assert query(url, "SELECT kobo_id FROM raw.kobo_deletion") == [(100007,)]
+    assert sync(url, client_for(server), full=True).deleted == 0  # recorded once
+
+
+def test_server_error_then_success_is_retried(clean_scratch, server, caplog):
+    server.fail_next("status", 500)
+    server.fail_next("status", 429)
+    with caplog.at_level(logging.WARNING):
+        result = sync(clean_scratch.url(), client_for(server))
+    assert result.rows["arrived"] == 15
+    assert "HTTP 500" in caplog.text and "HTTP 429" in caplog.text
+
+
+def test_timeout_then_success_is_retried(clean_scratch, server, caplog):
+    server.fail_next("delay", 1.5)
+    with caplog.at_level(logging.WARNING):
+        result = sync(clean_scratch.url(), client_for(server, timeout=0.3))
+    assert result.rows["arrived"] == 15 and "Timeout" in caplog.text
+
+
+def test_persistent_failure_gives_up_after_the_retries(server):
+    server.fail_next("status", 503, times=10)
+    with pytest.raises(KoboError, match="HTTP 503, still failing after 2 retries"):
+        list(client_for(server, retries=2).pages())
+    assert len(server.requests) == 3
+
+
+def test_unauthorised_fails_at_once_without_the_token_in_the_log(clean_scratch, server,
+                                                                  caplog):
+    wrong = "wrong-token-7d1e"
+    with caplog.at_level(logging.DEBUG), pytest.raises(KoboError) as exc:
+        sync(clean_scratch.url(), client_for(server, token=wrong))
+    assert "HTTP 401" in str(exc.value) and "Invalid token" in str(exc.value)
+    assert len(server.requests) == 1  # no retry on a 4xx
+    assert wrong not in str(exc.value) and wrong not in caplog.text
+    assert query(clean_scratch.url(), "SELECT count(*) FROM raw.kobo_sync")[0][0] == 0
+
+
+def test_empty_string_and_absent_key_are_both_missing():
+    base = dict(RECORDS[2])
+    absent = {k: v for k, v in base.items() if k != "kegiatan/capaian"}
+    empty = base | {"kegiatan/capaian": "  "}
+    for record in (absent, empty):
+        row = parse_record(record)
+        assert [p.code for p in row.problems] == ["missing_value"]
+    assert parse_record(base).accepted
+
+
+def test_form_numbers_use_a_decimal_point_and_dates_tolerate_workbook_forms():
+    row = parse_record(RECORDS[2] | {"kegiatan/capaian": "2.5", "kegiatan/tanggal": "30/03/2025"})
+    assert str(row.values["capaian"]) == "2.5" and str(row.values["tanggal_kegiatan"]) == \
+        "2025-03-30"
+    bad = parse_record(RECORDS[2] | {"kegiatan/capaian": "1.250,5"})
+    assert [p.code for p in bad.problems] == ["unparseable_number"]
+    assert parse_record(RECORDS[2] | {"identitas/tahun": "dua"}).problems[0].code == \
+        "unparseable_number"
