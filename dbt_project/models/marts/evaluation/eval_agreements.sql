@@ -1,0 +1,61 @@
+-- The agreements the evaluation sees (latest register copy before the cut-off), each
+-- with its partner resolved by name (never guessed), and its days in force in Y and in
+-- each semester. `is_evaluated`: not cancelled and in force at least 90 days of Y.
+with copy as (
+    select load_id from {{ ref('eval_latest_copies') }} where kind = 'register'
+),
+
+partner_copy as (
+    select load_id from {{ ref('eval_latest_copies') }} where kind = 'partner_master'
+),
+
+agreements as (
+    select
+        trim(r.nomor_perjanjian) as nomor_perjanjian,
+        r.jenis,
+        case when r.jenis = 'PKS' then nullif(trim(r.nomor_induk), '') end as nomor_induk,
+        r.mitra_name,
+        r.tanggal_tanda_tangan,
+        r.tanggal_berakhir,
+        r.status,
+        r.status = 'Dibatalkan' as is_cancelled,
+        r.register_load_id,
+        r.file_name as register_file_name,
+        r.row_number as register_row_number
+    from {{ ref('stg_spreadsheet__register_rows') }} as r
+    inner join copy on r.register_load_id = copy.load_id
+    where r.accepted
+),
+
+resolved as (
+    select
+        a.nomor_perjanjian,
+        min(n.kode_mitra) as kode_mitra,
+        count(distinct n.kode_mitra) as candidates
+    from agreements as a
+    cross join partner_copy as pc
+    left join {{ ref('int_partner_names') }} as n
+        on
+            pc.load_id = n.partner_master_load_id
+            and {{ normalise_name('a.mitra_name') }} = n.name_key
+    group by a.nomor_perjanjian
+)
+
+select
+    a.*,
+    case when r.candidates = 1 then r.kode_mitra end as kode_mitra,
+    case
+        when a.is_cancelled then 0
+        else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'p.year_start', 'p.year_end') }}
+    end as days_in_force,
+    case
+        when a.is_cancelled then 0
+        else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'p.year_start', 'make_date(p.tahun, 6, 30)') }}
+    end as days_in_force_s1,
+    case
+        when a.is_cancelled then 0
+        else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'make_date(p.tahun, 7, 1)', 'p.year_end') }}
+    end as days_in_force_s2
+from agreements as a
+inner join resolved as r on a.nomor_perjanjian = r.nomor_perjanjian
+cross join {{ ref('eval_period') }} as p

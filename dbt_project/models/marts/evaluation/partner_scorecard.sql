@@ -1,0 +1,47 @@
+-- One row per partner with an evaluated agreement: how many, how many sleeping, the mean
+-- of their rounded scores, and budgets over all its agreements that are not cancelled
+-- (evaluated or not), without roll-up: each item and counted outcome summed once.
+with own_budget as (
+    select
+        a.kode_mitra,
+        (select coalesce(sum(i.anggaran), 0) from {{ ref('eval_commitment_items') }} as i
+         where i.nomor_perjanjian = a.nomor_perjanjian) as anggaran_komitmen,
+        (select coalesce(sum(c.realisasi_anggaran), 0) from {{ ref('eval_counted_outcomes') }} as c
+         where c.nomor_perjanjian = a.nomor_perjanjian) as anggaran_realisasi
+    from {{ ref('eval_agreements') }} as a
+    where not a.is_cancelled and a.kode_mitra is not null
+),
+
+budget as (
+    select kode_mitra, sum(anggaran_komitmen) as anggaran_komitmen,
+        sum(anggaran_realisasi) as anggaran_realisasi
+    from own_budget
+    group by kode_mitra
+),
+
+scores as (
+    select
+        kode_mitra,
+        count(*) as agreements_evaluated,
+        count(*) filter (where tidur) as agreements_tidur,
+        round(avg(skor), 1) as mean_skor
+    from {{ ref('agreement_scorecard') }}
+    where kode_mitra is not null
+    group by kode_mitra
+)
+
+select
+    p.tahun,
+    p.as_of,
+    s.kode_mitra,
+    m.nama_resmi as nama_mitra,
+    m.kategori as kategori_mitra,
+    s.agreements_evaluated,
+    s.agreements_tidur,
+    s.mean_skor,
+    coalesce(b.anggaran_komitmen, 0) as anggaran_komitmen,
+    coalesce(b.anggaran_realisasi, 0) as anggaran_realisasi
+from scores as s
+cross join {{ ref('eval_period') }} as p
+left join {{ ref('eval_partners') }} as m on s.kode_mitra = m.kode_mitra
+left join budget as b on s.kode_mitra = b.kode_mitra

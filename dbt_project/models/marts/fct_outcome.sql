@@ -1,0 +1,37 @@
+-- Outcomes (realisasi): one row per source record version (a workbook row, or a version of
+-- a form record), its values and dates, whether it passed ingestion and why not, and its
+-- received time. Matching to commitments and counting depend on the evaluation's cut-off.
+select
+    coalesce(md5('version/' || version_id), source_record_key) as outcome_key,
+    source_record_key,
+    channel,
+    workbook_load_id,
+    version_id,
+    file_name,
+    sha256,
+    sheet,
+    row_number,
+    kobo_id,
+    kobo_uuid,
+    nomor_perjanjian,
+    tahun,
+    semester,
+    received_at,
+    passed_ingestion,
+    quarantine_reasons,
+    no_rencana_aksi,
+    tanggal_kegiatan,
+    uraian_kegiatan,
+    provinsi,
+    kode_provinsi,
+    kabupaten_kota,
+    capaian,
+    jumlah_peserta,
+    realisasi_anggaran,
+    kendala,
+    tindak_lanjut,
+    validation_status,
+    is_not_approved,
+    is_latest_version,
+    is_deleted
+from {{ ref('int_outcomes_unioned') }}

@@ -1,0 +1,44 @@
+-- Reports: every workbook (superseded ones too) and every form record (its latest
+-- version), for an agreement, year and semester, by channel, with its received time.
+select
+    md5('workbook/' || workbook_load_id) as report_key,
+    'workbook' as channel,
+    workbook_load_id,
+    null::bigint as kobo_id,
+    file_name,
+    sha256,
+    nomor_perjanjian,
+    tahun,
+    semester,
+    received_at,
+    rencana_aksi_readable,
+    realisasi_readable,
+    nama_pelapor,
+    jabatan,
+    email,
+    false as is_not_approved,
+    false as is_deleted
+from {{ ref('stg_spreadsheet__reports') }}
+
+union all
+
+select
+    md5('form/' || asset_uid || '/' || kobo_id),
+    'form',
+    null::uuid,
+    kobo_id,
+    null::text,
+    null::text,
+    nomor_perjanjian,
+    tahun,
+    semester,
+    received_at,
+    false,
+    true,
+    null::text,
+    null::text,
+    null::text,
+    is_not_approved,
+    is_deleted
+from {{ ref('stg_kobo__record_versions') }}
+where is_latest_version
