@@ -2,7 +2,7 @@
 ### monev_warehouse — the dbt star schema
 
 Runs when the ingestion DAGs update raw tables (Assets), and on demand: Cosmos renders
-the dbt project (staging, intermediate, marts) as one Airflow task per model, seed and
+the dbt project (staging, intermediate, marts; not the evaluation) as one Airflow task per model, seed and
 test, loaded from the manifest `make` builds with `dbt parse`, connecting as
 `monev_transformer`.
 """
@@ -13,12 +13,13 @@ from monev import orchestration as o
 
 monev_warehouse = DbtDag(
     dag_id="monev_warehouse",
-    schedule=[o.raw_asset("file_receipt")],  # every drop-folder load writes a receipt
+    # every drop-folder load writes a receipt; every form sync a sync record
+    schedule=(o.raw_asset("file_receipt") | o.raw_asset("kobo_sync")),
     start_date=o.START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=o.DEFAULT_ARGS,
     tags=["monev", "warehouse", "dbt"],
     doc_md=__doc__,
-    **o.cosmos_configs(),
+    **o.cosmos_configs(exclude=["tag:evaluation"]),
 )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
+from pathlib import Path
 
 from monev import config
+from monev.evaluation.export import default_as_of
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
@@ -47,6 +50,28 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return run_demo()
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from monev.pipeline import run_pipeline
+
+    if args.kobo_url and not args.kobo_asset:
+        raise ValueError("--kobo-url needs --kobo-asset")
+    runs = run_pipeline(Path(args.drop), args.year, args.as_of, args.kobo_url, args.kobo_asset)
+    for name, run in runs.items():
+        print(f"{name:12} {run.dag_id:20} {run.run_id}  {run.state}")
+    print(f"evaluation {args.year} as of {args.as_of or default_as_of(args.year)} published;"
+          f" export it with: monev export --year {args.year} --out DIR")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from monev.evaluation.export import export
+
+    for path in export(config.endpoint().url("monev_auditor"), args.year, args.as_of,
+                       Path(args.out)):
+        print(path)
+    return 0
+
+
 def _cmd_airflow(args: argparse.Namespace) -> int:
     from monev.services import run_services
 
@@ -66,6 +91,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the DAGs end to end on the bundled samples")
     demo.set_defaults(func=_cmd_demo)
+
+    run = sub.add_parser("run", help="ingest, build and evaluate a year through Airflow")
+    run.add_argument("--drop", required=True, help="drop folder with the files to ingest")
+    run.add_argument("--kobo-url", help="form API base URL (token: MONEV_KOBO_TOKEN or the "
+                                        "monev_kobo connection)")
+    run.add_argument("--kobo-asset", help="form asset uid")
+    run.add_argument("--year", type=int, required=True)
+    run.add_argument("--as-of", type=dt.date.fromisoformat, help="cut-off (YYYY-MM-DD); "
+                     "default 31 January of year + 1")
+    run.set_defaults(func=_cmd_run)
+
+    exp = sub.add_parser("export", help="write the published marts of a year as CSV")
+    exp.add_argument("--year", type=int, required=True)
+    exp.add_argument("--as-of", type=dt.date.fromisoformat)
+    exp.add_argument("--out", required=True, help="folder for <mart>_<year>.csv")
+    exp.set_defaults(func=_cmd_export)
 
     airflow = sub.add_parser("airflow", help="run Airflow's services until interrupted")
     airflow.set_defaults(func=_cmd_airflow)

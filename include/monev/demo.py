@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import shutil
 from pathlib import Path
@@ -38,28 +39,54 @@ def warehouse_counts(conninfo: str) -> dict[str, int]:
         "agreements (latest register)": "SELECT count(*) FROM marts.dim_agreement"
                                         " WHERE is_current",
         "partner rows (dim_partner)": "SELECT count(*) FROM marts.dim_partner",
+        "form record versions": "SELECT count(*) FROM raw.kobo_record",
+        "outcome rows (fct_outcome)": "SELECT count(*) FROM marts.fct_outcome",
     }
     with psycopg.connect(conninfo) as conn:
         return {k: conn.execute(q).fetchone()[0] for k, q in queries.items()}
 
 
+DEMO_YEAR = 2025
+
+
+def serve_sample_form_records(samples: Path = config.SAMPLES_DIR):
+    """The bundled form records behind a local stand-in for the KoboToolbox API, with a
+    throwaway token in ``MONEV_KOBO_TOKEN`` (how a real token reaches monev too)."""
+    import secrets
+
+    from monev.sources.kobo_replay import KoboReplayServer
+
+    token = secrets.token_urlsafe(24)
+    os.environ["MONEV_KOBO_TOKEN"] = token
+    records = json.loads((samples / "kobo" / "records.json").read_text())
+    return KoboReplayServer(records, token).start()
+
+
 def run_demo() -> int:
     from monev.db.cluster import EmbeddedPostgres
-    from monev.runner import prepare_airflow, run_dag
+    from monev.evaluation.export import default_as_of, export
+    from monev.pipeline import run_pipeline
 
     home = config.monev_home()
     if config.external_endpoint() is None:
         EmbeddedPostgres(home).start()
     drop = stage_samples(home / "demo" / "drop")
     print(f"staged {len(list(drop.iterdir()))} sample files in {drop}")
-    prepare_airflow()
-    run_dag("monev_ingest_drop", {"drop_url": drop.as_uri()})
-    run_dag("monev_warehouse")
+    server = serve_sample_form_records()
+    try:
+        run_pipeline(drop, DEMO_YEAR, kobo_url=server.base_url, kobo_asset=server.asset_uid)
+    finally:
+        server.stop()
     endpoint = config.endpoint()
+    out = home / "exports" / f"{DEMO_YEAR}_{default_as_of(DEMO_YEAR)}"
+    files = export(endpoint.url("monev_auditor"), DEMO_YEAR, None, out)
     print("\nmonev demo finished")
     for key, value in warehouse_counts(endpoint.url("monev_auditor")).items():
         print(f"  {key:32} {value}")
+    print(f"\n  evaluation {DEMO_YEAR} (as of {default_as_of(DEMO_YEAR)}), exported marts:")
+    for path in files:
+        print(f"    {path}")
     print(f"\n  warehouse (read-only, BI):  {endpoint.url('monev_bi')}")
-    print(f"  schemas: raw, audit, staging, marts  |  MONEV_HOME: {home}")
+    print(f"  schemas: raw, audit, staging, marts, evaluation  |  MONEV_HOME: {home}")
     print(f"  Airflow logs: {home / 'logs'}")
     return 0

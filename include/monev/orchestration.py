@@ -125,6 +125,50 @@ def check_reconciliation(run_id: str | None) -> dict:
     return assert_run_reconciled(warehouse_url(LOADER_CONN_ID), run_id)
 
 
+def evaluation_asset(mart: str):
+    """The Airflow Asset of one published evaluation mart (BI tools and the report read it)."""
+    from airflow.sdk import Asset
+
+    return Asset(name=f"evaluation.{mart}",
+                 uri=f"postgres://monev-warehouse:5432/warehouse/evaluation/{mart}")
+
+
+def evaluation_assets() -> list:
+    from monev.evaluation.marts import MARTS
+
+    return [evaluation_asset(m.name) for m in MARTS]
+
+
+def evaluation_period(params: dict, logical_date) -> dict:
+    """Task: the (year, as_of) to evaluate: the params, else the year before the run's
+    date in Jakarta (the 1 February run evaluates the previous year) and 31 January."""
+    from zoneinfo import ZoneInfo
+
+    from monev.evaluation.export import default_as_of
+
+    year = params.get("year")
+    if year is None:
+        when = logical_date or dt.datetime.now(dt.UTC)
+        year = when.astimezone(ZoneInfo("Asia/Jakarta")).year - 1
+    as_of = params.get("as_of") or default_as_of(int(year)).isoformat()
+    return {"year": int(year), "as_of": dt.date.fromisoformat(str(as_of)).isoformat()}
+
+
+# dbt vars of the evaluation build, templated from the period task's XCom
+EVALUATION_VARS = {
+    "year": "{{ ti.xcom_pull(task_ids='resolve_period')['year'] }}",
+    "as_of": "{{ ti.xcom_pull(task_ids='resolve_period')['as_of'] }}",
+}
+
+
+def publish_evaluation(period: dict, run_id: str | None) -> dict:
+    """Task: replace the published rows of (year, as_of) with what was just built."""
+    from monev.evaluation.publish import publish
+
+    return publish(warehouse_url(TRANSFORMER_CONN_ID), period["year"],
+                   dt.date.fromisoformat(period["as_of"]), run_id)
+
+
 def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None) -> dict:
     """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig for a Cosmos DAG or group.
 

@@ -1,0 +1,90 @@
+"""Exporting published marts as CSV in the spec's format (evaluation.md, "Exported as CSV").
+
+UTF-8, header row, LF line ends, minimal quoting; rows in byte order of the mart's keys;
+fractions with 6 decimals, scores with 1, money and counts as integers (half away from
+zero), target/capaian as integers when whole; booleans true/false; dates YYYY-MM-DD;
+empty for none. A text cell beginning with ``=``, ``+``, ``-`` or ``@`` gets a leading
+``'`` so no spreadsheet runs it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import psycopg
+
+from monev.evaluation.marts import MARTS, Mart
+
+FRACTIONS = {"realisasi", "kepatuhan", "kualitas_data", "persen"}
+SCORES = {"skor", "mean_skor"}
+MONEY = {"anggaran_komitmen", "anggaran_realisasi"}
+QUANTITIES = {"target", "capaian"}
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+class NotPublished(LookupError):
+    pass
+
+
+def default_as_of(year: int) -> dt.date:
+    return dt.date(year + 1, 1, 31)
+
+
+def _round(value: Decimal, places: str) -> Decimal:
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def format_cell(column: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if column in FRACTIONS:
+        return str(_round(Decimal(value), "0.000001"))
+    if column in SCORES:
+        return str(_round(Decimal(value), "0.1"))
+    if column in MONEY:
+        return str(_round(Decimal(value), "1"))
+    if column in QUANTITIES:
+        number = Decimal(value)
+        if number == number.to_integral_value():
+            return str(_round(number, "1"))
+        return format(number.normalize(), "f")
+    if isinstance(value, int | Decimal):
+        return str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _sort_key(mart: Mart, row: dict) -> tuple:
+    return tuple((row[k] or "").encode() for k in mart.sort_by)
+
+
+def export(conninfo: str, year: int, as_of: dt.date | None, out: Path) -> list[Path]:
+    """Write ``<mart>_<year>.csv`` for the four published marts of (year, as_of)."""
+    as_of = as_of or default_as_of(year)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with psycopg.connect(conninfo) as conn:
+        if not conn.execute("SELECT 1 FROM audit.publication WHERE tahun = %s AND as_of = %s",
+                            [year, as_of]).fetchone():
+            raise NotPublished(f"the evaluation of {year} as of {as_of} was never published")
+        for mart in MARTS:
+            cur = conn.execute(
+                f"SELECT {', '.join(mart.columns)} FROM evaluation.{mart.name}"
+                " WHERE tahun = %s AND as_of = %s", [year, as_of])
+            rows = [dict(zip(mart.columns, r, strict=True)) for r in cur]
+            rows.sort(key=lambda r: _sort_key(mart, r))
+            path = out / f"{mart.name}_{year}.csv"
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                writer = csv.writer(f, lineterminator="\n")
+                writer.writerow(mart.columns)
+                for row in rows:
+                    writer.writerow([format_cell(c, row[c]) for c in mart.columns])
+            written.append(path)
+    return written

@@ -1,0 +1,46 @@
+"""Publishing an evaluation: the (tahun, as_of) built in ``evaluation_staging`` replaces
+that (tahun, as_of)'s rows in ``evaluation``, in one transaction, with a record in
+``audit.publication``. Other (tahun, as_of) rows are never touched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+
+import psycopg
+
+from monev.evaluation.marts import MARTS
+
+
+class NotBuilt(RuntimeError):
+    """evaluation_staging holds another (tahun, as_of) than the one to publish."""
+
+
+def built_period(conn: psycopg.Connection) -> tuple[int, dt.date]:
+    return conn.execute("SELECT tahun, as_of FROM evaluation_staging.eval_period").fetchone()
+
+
+def publish(conninfo: str, year: int, as_of: dt.date, airflow_run_id: str | None = None
+            ) -> dict[str, int]:
+    """Replace the published rows of (year, as_of); returns the rows per mart."""
+    counts = {}
+    with psycopg.connect(conninfo) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('monev.publish', 0))")
+        built = built_period(conn)
+        if built != (year, as_of):
+            raise NotBuilt(f"evaluation_staging holds {built}, not ({year}, {as_of}): "
+                           "build the evaluation for it first")
+        for mart in MARTS:
+            cols = ", ".join(mart.columns)
+            conn.execute(f"DELETE FROM evaluation.{mart.name} WHERE tahun = %s AND as_of = %s",
+                         [year, as_of])
+            counts[mart.name] = conn.execute(
+                f"INSERT INTO evaluation.{mart.name} ({cols}) SELECT {cols}"
+                f" FROM evaluation_staging.{mart.name} WHERE tahun = %s AND as_of = %s",
+                [year, as_of]).rowcount
+        conn.execute(
+            "INSERT INTO audit.publication (publication_id, tahun, as_of, airflow_run_id,"
+            " row_counts) VALUES (%s, %s, %s, %s, %s)",
+            [uuid.uuid4(), year, as_of, airflow_run_id, json.dumps(counts)])
+    return counts
