@@ -3,7 +3,7 @@
 with activity as (
     select
         u.nomor_perjanjian,
-        count(c.source_record_key) as activities,
+        count(c.source_record_key)::integer as activities,
         sum(c.realisasi_anggaran) as anggaran_realisasi,
         max(c.tanggal_kegiatan) as last_activity_date,
         string_agg(

@@ -22,8 +22,8 @@ budget as (
 scores as (
     select
         kode_mitra,
-        count(*) as agreements_evaluated,
-        count(*) filter (where tidur) as agreements_tidur,
+        count(*)::integer as agreements_evaluated,
+        count(*) filter (where tidur)::integer as agreements_tidur,
         round(avg(skor), 1) as mean_skor
     from {{ ref('agreement_scorecard') }}
     where kode_mitra is not null
