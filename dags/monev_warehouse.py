@@ -2,9 +2,9 @@
 ### monev_warehouse — the dbt star schema
 
 Runs when the ingestion DAGs update raw tables (Assets), and on demand: Cosmos renders
-the dbt project (staging, intermediate, marts; not the evaluation) as one Airflow task per model, seed and
-test, loaded from the manifest `make` builds with `dbt parse`, connecting as
-`monev_transformer`.
+the dbt project (staging, intermediate, marts; the evaluation has its own DAG) as one
+Airflow task per model, seed and test, loaded from the manifest `make` builds with
+`dbt parse`, connecting as `monev_transformer`.
 """
 
 from cosmos import DbtDag

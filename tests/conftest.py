@@ -49,16 +49,21 @@ def clean_scratch(scratch) -> config.Endpoint:
 
 @pytest.fixture(scope="session")
 def e2e(endpoint, tmp_path_factory) -> dict:
-    """The whole chain through Airflow on the samples, once per session."""
-    from monev.demo import stage_samples
-    from monev.runner import prepare_airflow, run_dag
+    """The whole chain through Airflow on the samples, once per session: ``monev run``'s
+    pipeline (drop folder, form API sweep, warehouse, evaluation of 2025) and ``monev
+    export``. The form API stand-in keeps serving until the session ends."""
+    from monev.cli import main
+    from monev.demo import serve_sample_form_records, stage_samples
+    from monev.pipeline import run_pipeline
 
-    drop = stage_samples(tmp_path_factory.mktemp("e2e") / "drop")
-    prepare_airflow()
-    ingest = run_dag("monev_ingest_drop", {"drop_url": drop.as_uri()})
-    warehouse = run_dag("monev_warehouse")
-    return {"drop": drop, "runs": {"ingest": ingest, "warehouse": warehouse},
-            "url": endpoint.url(), "endpoint": endpoint}
+    work = tmp_path_factory.mktemp("e2e")
+    drop = stage_samples(work / "drop")
+    server = serve_sample_form_records()
+    runs = run_pipeline(drop, 2025, kobo_url=server.base_url, kobo_asset=server.asset_uid)
+    assert main(["export", "--year", "2025", "--out", str(work / "export")]) == 0
+    yield {"drop": drop, "runs": runs, "url": endpoint.url(), "endpoint": endpoint,
+           "export": work / "export", "kobo": server, "work": work}
+    server.stop()
 
 
 def query(url: str, sql: str, params=None) -> list[tuple]:

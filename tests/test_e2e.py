@@ -23,7 +23,7 @@ def test_bundled_samples_equal_shared_samples():
         assert not mismatch and not errors, (mismatch, errors)
 
 
-def test_both_dag_runs_succeeded(e2e):
+def test_every_dag_run_succeeded(e2e):
     for run in e2e["runs"].values():
         assert str(run.state) == "success"
         assert all(str(ti.state) == "success" for ti in run.get_task_instances())
@@ -38,7 +38,7 @@ def test_every_drop_file_was_received_with_its_time(e2e):
     from datetime import datetime
     for name, at, run_id, status in rows:
         assert at == datetime.fromisoformat(received[name])
-        assert run_id == e2e["runs"]["ingest"].run_id
+        assert run_id == e2e["runs"]["ingest_drop"].run_id
         assert status == "loaded"
 
 
@@ -83,3 +83,62 @@ def test_reconciliation_holds_for_every_file(e2e):
 def test_bi_role_reads_the_dimensions(e2e):
     rows = query(e2e["endpoint"].url("monev_bi"), "SELECT count(*) FROM marts.dim_agreement")
     assert rows[0][0] > 0
+
+
+def test_export_equals_the_expected_marts_byte_for_byte(e2e):
+    expected = shared_samples() / "expected"
+    names = sorted(p.name for p in expected.glob("*_2025.csv"))
+    assert sorted(p.name for p in e2e["export"].iterdir()) == names
+    for name in names:
+        assert (e2e["export"] / name).read_bytes() == (expected / name).read_bytes(), name
+
+
+def test_form_records_reached_the_warehouse_through_their_dag(e2e):
+    run_id = e2e["runs"]["ingest_kobo"].run_id
+    rows = query(e2e["url"], "SELECT count(*), count(*) FILTER (WHERE NOT accepted)"
+                             " FROM raw.kobo_record WHERE airflow_run_id = %s", [run_id])
+    assert rows == [(15, 1)]
+    [(mode,)] = query(e2e["url"], "SELECT mode FROM raw.kobo_sync WHERE airflow_run_id = %s",
+                      [run_id])
+    assert mode == "full"
+
+
+def test_publication_is_recorded(e2e):
+    rows = query(e2e["url"], "SELECT tahun, as_of::text, row_counts FROM audit.publication"
+                             " WHERE airflow_run_id = %s", [e2e["runs"]["evaluate"].run_id])
+    assert rows == [(2025, "2026-01-31", {"agreement_scorecard": 15, "partner_scorecard": 10,
+                      "bidang_progress": 8, "sleeping_agreements": 3})]
+
+
+def test_monev_run_again_changes_nothing_and_exports_the_same_bytes(e2e):
+    """The CLI, in its own process, on the same inputs: nothing new is loaded, the
+    evaluation is published again with identical marts."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    monev = str(Path(sys.executable).with_name("monev"))
+    counts = "SELECT (SELECT count(*) FROM raw.kobo_record), (SELECT count(*) FROM" \
+             " raw.realisasi_row), (SELECT count(*) FROM raw.quarantine)"
+    before = query(e2e["url"], counts)
+    server = e2e["kobo"]
+    run = subprocess.run([monev, "run", "--drop", str(e2e["drop"]), "--kobo-url",
+                          server.base_url, "--kobo-asset", server.asset_uid, "--year", "2025"],
+                         capture_output=True, text=True, env=dict(os.environ))
+    assert run.returncode == 0, run.stderr[-3000:]
+    out = e2e["work"] / "export-again"
+    exp = subprocess.run([monev, "export", "--year", "2025", "--as-of", "2026-01-31",
+                          "--out", str(out)], capture_output=True, text=True)
+    assert exp.returncode == 0, exp.stderr
+    assert query(e2e["url"], counts) == before
+    for path in e2e["export"].iterdir():
+        assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+    assert len(query(e2e["url"], "SELECT 1 FROM audit.publication")) == 2
+
+
+def test_export_of_a_period_never_published_is_an_error(e2e, tmp_path):
+    from monev.cli import main
+
+    assert main(["export", "--year", "2024", "--out", str(tmp_path)]) == 1
+    assert not list(tmp_path.iterdir())

@@ -197,6 +197,8 @@ def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = 
             select=select or [],
             exclude=exclude or [],
             test_behavior=TestBehavior.AFTER_EACH,
+            # a relationships test runs once both its models are built
+            should_detach_multiple_parents_tests=True,
         ),
         "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
     }

@@ -2,15 +2,24 @@
 -- aliases) in each partner-master copy, normalised. A name that two partners share
 -- resolves to neither: `is_ambiguous`.
 with names as (
-    select partner_master_load_id, kode_mitra, nama_resmi as name
+    select
+        partner_master_load_id,
+        kode_mitra,
+        nama_resmi as spelling
     from {{ ref('stg_spreadsheet__partner_master_rows') }}
     where accepted
     union all
-    select partner_master_load_id, kode_mitra, singkatan
+    select
+        partner_master_load_id,
+        kode_mitra,
+        singkatan
     from {{ ref('stg_spreadsheet__partner_master_rows') }}
     where accepted and singkatan is not null
     union all
-    select p.partner_master_load_id, p.kode_mitra, a.alias
+    select
+        p.partner_master_load_id,
+        p.kode_mitra,
+        a.alias
     from {{ ref('stg_spreadsheet__partner_master_rows') }} as p
     cross join lateral unnest(string_to_array(p.alias, ';')) as a (alias)
     where p.accepted
@@ -19,7 +28,7 @@ with names as (
 normalised as (
     select distinct
         partner_master_load_id,
-        {{ normalise_name('name') }} as name_key,
+        {{ normalise_name('spelling') }} as name_key,
         kode_mitra
     from names
 )

@@ -35,5 +35,5 @@ select
     r.sha256 as register_sha256,
     r.row_number as register_row_number
 from {{ ref('stg_spreadsheet__register_rows') }} as r
-inner join copies as c on c.load_id = r.register_load_id
+inner join copies as c on r.register_load_id = c.load_id
 where r.accepted

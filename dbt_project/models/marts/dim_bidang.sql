@@ -1,7 +1,9 @@
 -- Fields of P4GN work (bidang): the five known ones, and any other spelling seen in a
 -- Rencana Aksi (kept as written, flagged unknown).
 with known as (
-    select b as bidang, true as is_known
+    select
+        b as bidang,
+        true as is_known
     from unnest(array[
         'Pencegahan', 'Pemberdayaan Masyarakat', 'Rehabilitasi', 'Pemberantasan',
         'Penelitian dan Pengembangan'
@@ -9,11 +11,19 @@ with known as (
 ),
 
 seen as (
-    select distinct bidang, false as is_known
+    select distinct
+        bidang,
+        false as is_known
     from {{ ref('stg_spreadsheet__rencana_aksi_rows') }}
-    where bidang is not null and bidang not in (select bidang from known)
+    where bidang is not null and bidang not in (select k.bidang from known as k)
 )
 
-select bidang, is_known from known
+select
+    bidang,
+    is_known
+from known
 union all
-select bidang, is_known from seen
+select
+    bidang,
+    is_known
+from seen

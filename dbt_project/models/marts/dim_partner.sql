@@ -28,5 +28,5 @@ select
     p.sha256 as partner_master_sha256,
     p.row_number as partner_master_row_number
 from {{ ref('stg_spreadsheet__partner_master_rows') }} as p
-inner join copies as c on c.load_id = p.partner_master_load_id
+inner join copies as c on p.partner_master_load_id = c.load_id
 where p.accepted

@@ -23,21 +23,21 @@ from {{ ref('stg_spreadsheet__reports') }}
 union all
 
 select
-    md5('form/' || asset_uid || '/' || kobo_id),
-    'form',
-    null::uuid,
+    md5('form/' || asset_uid || '/' || kobo_id) as report_key,
+    'form' as channel,
+    null::uuid as workbook_load_id,
     kobo_id,
-    null::text,
-    null::text,
+    null::text as file_name,
+    null::text as sha256,
     nomor_perjanjian,
     tahun,
     semester,
     received_at,
-    false,
-    true,
-    null::text,
-    null::text,
-    null::text,
+    false as rencana_aksi_readable,
+    true as realisasi_readable,
+    null::text as nama_pelapor,
+    null::text as jabatan,
+    null::text as email,
     is_not_approved,
     is_deleted
 from {{ ref('stg_kobo__record_versions') }}

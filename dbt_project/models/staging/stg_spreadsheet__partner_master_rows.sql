@@ -17,4 +17,4 @@ select
     r.berlaku_sampai,
     r.alias
 from {{ source('raw', 'partner_master_row') }} as r
-inner join {{ ref('stg_spreadsheet__file_receipts') }} as f on f.load_id = r.load_id
+inner join {{ ref('stg_spreadsheet__file_receipts') }} as f on r.load_id = f.load_id

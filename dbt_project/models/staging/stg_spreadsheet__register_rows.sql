@@ -18,4 +18,4 @@ select
     r.unit_pelaksana,
     r.status
 from {{ source('raw', 'register_row') }} as r
-inner join {{ ref('stg_spreadsheet__file_receipts') }} as f on f.load_id = r.load_id
+inner join {{ ref('stg_spreadsheet__file_receipts') }} as f on r.load_id = f.load_id

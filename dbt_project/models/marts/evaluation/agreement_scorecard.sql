@@ -7,8 +7,8 @@ with activity as (
         sum(c.realisasi_anggaran) as anggaran_realisasi,
         max(c.tanggal_kegiatan) as last_activity_date,
         string_agg(
-            distinct nullif(trim(c.kendala), '') collate "C", '; '
-            order by nullif(trim(c.kendala), '') collate "C"
+            distinct nullif(trim(c.kendala), '') collate "C", '; '  -- noqa: RF02
+            order by nullif(trim(c.kendala), '') collate "C"  -- noqa: RF02
         ) as kendala
     from {{ ref('eval_rollup') }} as u
     inner join {{ ref('eval_counted_outcomes') }} as c on u.member_nomor = c.nomor_perjanjian
@@ -16,7 +16,9 @@ with activity as (
 ),
 
 budget as (
-    select u.nomor_perjanjian, sum(i.anggaran) as anggaran_komitmen
+    select
+        u.nomor_perjanjian,
+        sum(i.anggaran) as anggaran_komitmen
     from {{ ref('eval_rollup') }} as u
     inner join {{ ref('eval_commitment_items') }} as i on u.member_nomor = i.nomor_perjanjian
     group by u.nomor_perjanjian

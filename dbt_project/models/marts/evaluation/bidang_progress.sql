@@ -13,7 +13,10 @@ with items as (
 ),
 
 achieved as (
-    select nomor_perjanjian, no_rencana_aksi, sum(capaian) as capaian
+    select
+        nomor_perjanjian,
+        no_rencana_aksi,
+        sum(capaian) as capaian
     from {{ ref('eval_counted_outcomes') }}
     group by nomor_perjanjian, no_rencana_aksi
 ),
@@ -22,7 +25,7 @@ per_unit as (
     select
         i.bidang,
         i.satuan,
-        sum(i.target) as target,
+        sum(i.target) as target,  -- noqa: RF04
         coalesce(sum(a.capaian), 0) as capaian
     from items as i
     left join achieved as a

@@ -2,11 +2,13 @@
 -- with its partner resolved by name (never guessed), and its days in force in Y and in
 -- each semester. `is_evaluated`: not cancelled and in force at least 90 days of Y.
 with copy as (
-    select load_id from {{ ref('eval_latest_copies') }} where kind = 'register'
+    select load_id from {{ ref('eval_latest_copies') }}
+    where kind = 'register'
 ),
 
 partner_copy as (
-    select load_id from {{ ref('eval_latest_copies') }} where kind = 'partner_master'
+    select load_id from {{ ref('eval_latest_copies') }}
+    where kind = 'partner_master'
 ),
 
 agreements as (
@@ -18,7 +20,7 @@ agreements as (
         r.tanggal_tanda_tangan,
         r.tanggal_berakhir,
         r.status,
-        r.status = 'Dibatalkan' as is_cancelled,
+        coalesce(r.status = 'Dibatalkan', false) as is_cancelled,
         r.register_load_id,
         r.file_name as register_file_name,
         r.row_number as register_row_number

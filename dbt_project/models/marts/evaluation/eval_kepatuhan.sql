@@ -3,12 +3,18 @@
 -- its roll-up members (every workbook, superseded ones too; form records by semester, not
 -- not-approved) scores 1 on or before the due date, 0.5 later, 0 if none. C = mean.
 with reports as (
-    select w.nomor_perjanjian, w.semester, w.received_at
+    select
+        w.nomor_perjanjian,
+        w.semester,
+        w.received_at
     from {{ ref('eval_workbooks') }} as w
     cross join {{ ref('eval_period') }} as p
     where w.tahun = p.tahun
     union all
-    select r.nomor_perjanjian, r.semester, r.received_at
+    select
+        r.nomor_perjanjian,
+        r.semester,
+        r.received_at
     from {{ ref('fct_report') }} as r
     cross join {{ ref('eval_period') }} as p
     where
@@ -17,9 +23,17 @@ with reports as (
 ),
 
 expected as (
-    select nomor_perjanjian, 1 as semester from {{ ref('eval_agreements') }} where days_in_force_s1 > 0
+    select
+        nomor_perjanjian,
+        1 as semester
+    from {{ ref('eval_agreements') }}
+    where days_in_force_s1 > 0
     union all
-    select nomor_perjanjian, 2 from {{ ref('eval_agreements') }} where days_in_force_s2 > 0
+    select
+        nomor_perjanjian,
+        2 as semester
+    from {{ ref('eval_agreements') }}
+    where days_in_force_s2 > 0
 ),
 
 semesters as (

@@ -9,7 +9,7 @@ with ranked as (
         f.sha256,
         f.received_at,
         row_number() over (
-            partition by f.kind order by f.received_at desc, f.file_name collate "C" desc
+            partition by f.kind order by f.received_at desc, f.file_name collate "C" desc  -- noqa: RF02
         ) as recency
     from {{ ref('stg_spreadsheet__file_receipts') }} as f
     cross join {{ ref('eval_period') }} as p
@@ -19,6 +19,11 @@ with ranked as (
         and f.received_at < p.cutoff_at
 )
 
-select kind, load_id, file_name, sha256, received_at
+select
+    kind,
+    load_id,
+    file_name,
+    sha256,
+    received_at
 from ranked
 where recency = 1

@@ -2,7 +2,10 @@
 -- t > 0, r = min(sum of Capaian of its counted outcomes / t, 1); R = mean of r. No such
 -- item: R = 0 and tanpa_rencana_aksi.
 with achieved as (
-    select nomor_perjanjian, no_rencana_aksi, sum(capaian) as capaian
+    select
+        nomor_perjanjian,
+        no_rencana_aksi,
+        sum(capaian) as capaian
     from {{ ref('eval_counted_outcomes') }}
     group by nomor_perjanjian, no_rencana_aksi
 ),

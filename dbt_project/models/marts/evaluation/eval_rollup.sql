@@ -13,5 +13,5 @@ select
     pks.nomor_perjanjian as member_nomor
 from {{ ref('eval_agreements') }} as mou
 inner join {{ ref('eval_agreements') }} as pks
-    on pks.jenis = 'PKS' and pks.nomor_induk = mou.nomor_perjanjian
+    on pks.jenis = 'PKS' and mou.nomor_perjanjian = pks.nomor_induk
 where mou.jenis = 'MoU'
