@@ -48,7 +48,7 @@ test: venv manifest
 
 lint: venv
 	$(BIN)/ruff check include dags tests benchmarks
-	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests --processes 2
+	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests analyses --processes 2
 
 lock: venv
 	$(BIN)/uv pip compile requirements.in --python $(BIN)/python --no-header \

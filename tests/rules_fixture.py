@@ -98,12 +98,13 @@ WORKBOOKS = [
 ]
 
 
-def form_record(kobo_id, status, capaian, submitted, semester="2", tanggal="2025-08-01"):
+def form_record(kobo_id, status, capaian, submitted, semester="2", tanggal="2025-08-01",
+                nomor="T/FORM"):
     record = {
         "_id": kobo_id, "_uuid": f"u-{kobo_id}", "_submission_time": submitted,
         "_validation_status": {"uid": status} if status else {},
         "meta/rootUuid": f"uuid:u-{kobo_id}", "meta/instanceID": f"uuid:u-{kobo_id}",
-        "identitas/nomor_perjanjian": "T/FORM", "identitas/tahun": "2025",
+        "identitas/nomor_perjanjian": nomor, "identitas/tahun": "2025",
         "identitas/semester": semester, "kegiatan/no_rencana_aksi": "1",
         "kegiatan/tanggal": tanggal, "kegiatan/capaian": capaian,
         "bukti": [{"bukti/tautan": "https://example.go.id/b"}],

@@ -28,7 +28,7 @@ def test_every_reason_code_is_documented_in_readme():
 def test_dbt_sql_is_linted_by_sqlfluff():
     """postgres dialect, jinja templater; rules in dbt_project/.sqlfluff."""
     sqlfluff = str(Path(sys.executable).with_name("sqlfluff"))
-    proc = subprocess.run([sqlfluff, "lint", "models", "macros", "tests", "--processes", "2",
-                           "--nocolor"], cwd=config.DBT_PROJECT_DIR, capture_output=True,
-                          text=True)
+    proc = subprocess.run([sqlfluff, "lint", "models", "macros", "tests", "analyses",
+                           "--processes", "2", "--nocolor"], cwd=config.DBT_PROJECT_DIR,
+                          capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-4000:]

@@ -1,6 +1,9 @@
 -- Outcomes from both channels in one shape: every Realisasi row of every workbook and
 -- every version of every form record, with whether it passed ingestion (and why not),
 -- its province resolved, and its provenance. No cut-off: the evaluation picks.
+-- A view: fct_outcome reads it incrementally (by changed_at).
+{{ config(materialized='view') }}
+
 with quarantine_reasons as (
     select
         load_id,
@@ -44,7 +47,8 @@ workbook as (
         null::text as validation_status,
         false as is_not_approved,
         true as is_latest_version,
-        false as is_deleted
+        false as is_deleted,
+        o.loaded_at as changed_at
     from {{ ref('stg_spreadsheet__realisasi_rows') }} as o
     inner join {{ ref('stg_spreadsheet__reports') }} as r on o.workbook_load_id = r.workbook_load_id
     left join quarantine_reasons as q
@@ -82,7 +86,8 @@ form as (
         k.validation_status,
         k.is_not_approved,
         k.is_latest_version,
-        k.is_deleted
+        k.is_deleted,
+        k.record_changed_at as changed_at
     from {{ ref('stg_kobo__record_versions') }} as k
     left join quarantine_reasons as q on k.load_id = q.load_id and k.kobo_id = q.kobo_id
 ),

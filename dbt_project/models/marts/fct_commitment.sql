@@ -1,6 +1,9 @@
 -- Commitment items (rencana aksi): one row per item row of every workbook copy, with the
 -- workbook's agreement, year, semester and received time. Which copy counts for an
--- evaluation depends on its cut-off: see the evaluation models.
+-- evaluation depends on its cut-off: see the evaluation models. Incremental: rows never change.
+{{ config(materialized='incremental', unique_key='commitment_key',
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 select
     md5(c.workbook_load_id::text || '/' || c.row_number) as commitment_key,
     c.workbook_load_id,
@@ -22,7 +25,9 @@ select
     c.target,
     c.anggaran,
     c.provinsi,
-    p.kode_provinsi
+    p.kode_provinsi,
+    c.loaded_at
 from {{ ref('stg_spreadsheet__rencana_aksi_rows') }} as c
 inner join {{ ref('stg_spreadsheet__reports') }} as r on c.workbook_load_id = r.workbook_load_id
 left join {{ ref('int_provinsi_names') }} as p on {{ normalise_provinsi('c.provinsi') }} = p.name_key
+where {{ changed_since_last_run('c.loaded_at', 'loaded_at') }}

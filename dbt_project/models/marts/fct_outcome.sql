@@ -1,6 +1,11 @@
 -- Outcomes (realisasi): one row per source record version (a workbook row, or a version of
 -- a form record), its values and dates, whether it passed ingestion and why not, and its
 -- received time. Matching to commitments and counting depend on the evaluation's cut-off.
+-- Incremental: a workbook row never changes; a form record's versions are re-read when it
+-- gets a new version or is deleted (changed_at).
+{{ config(materialized='incremental', unique_key='outcome_key',
+          incremental_strategy='delete+insert', on_schema_change='fail') }}
+
 select
     coalesce(md5('version/' || version_id), source_record_key) as outcome_key,
     source_record_key,
@@ -33,5 +38,7 @@ select
     validation_status,
     is_not_approved,
     is_latest_version,
-    is_deleted
+    is_deleted,
+    changed_at
 from {{ ref('int_outcomes_unioned') }}
+where {{ changed_since_last_run('changed_at', 'changed_at') }}

@@ -5,8 +5,18 @@ with versions as (
         *,
         row_number() over (
             partition by asset_uid, kobo_id order by version_id desc
-        ) = 1 as is_latest_version
+        ) = 1 as is_latest_version,
+        max(loaded_at) over (partition by asset_uid, kobo_id) as last_loaded_at
     from {{ source('raw', 'kobo_record') }}
+),
+
+deletions as (
+    select
+        asset_uid,
+        kobo_id,
+        max(detected_at) as last_detected_at
+    from {{ source('raw', 'kobo_deletion') }}
+    group by asset_uid, kobo_id
 )
 
 select
@@ -39,7 +49,10 @@ select
     v.tindak_lanjut,
     v.bukti,
     v.is_latest_version,
-    coalesce(d.last_version_id is not null, false) as is_deleted
+    coalesce(d.last_version_id is not null, false) as is_deleted,
+    greatest(v.last_loaded_at, x.last_detected_at) as record_changed_at
 from versions as v
 left join {{ source('raw', 'kobo_deletion') }} as d
     on v.version_id = d.last_version_id
+left join deletions as x
+    on v.asset_uid = x.asset_uid and v.kobo_id = x.kobo_id

@@ -6,6 +6,7 @@ select
     r.sheet,
     r.row_number,
     f.received_at,
+    r.loaded_at,
     r.accepted,
     r.no_rencana_aksi,
     r.tanggal_kegiatan,

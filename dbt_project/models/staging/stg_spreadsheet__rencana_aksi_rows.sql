@@ -7,6 +7,7 @@ select
     r.sheet,
     r.row_number,
     f.received_at,
+    r.loaded_at,
     r.accepted,
     r.no as item_no,
     r.bidang,
