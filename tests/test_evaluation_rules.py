@@ -33,7 +33,8 @@ def world(scratch, tmp_path_factory):
     with KoboReplayServer(FORM_RECORDS, "tok") as server:
         sync(scratch.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
     dbt(["seed", "--quiet"], scratch)
-    dbt(["run", "--quiet", "--exclude", "tag:evaluation"], scratch)
+    # raw was emptied: rebuild the incremental facts from scratch
+    dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
     dbt(["run", "--quiet", "--select", "tag:evaluation"], scratch, {"year": 2025})
     return scratch
 

@@ -79,7 +79,8 @@ def world(scratch, tmp_path_factory):
     # test below must find changed form records by their change time, not by luck
     ingest_folder(scratch.url("monev_loader"), drop, "stage-1")
     dbt(["seed", "--quiet"], scratch)
-    dbt(["run", "--quiet", "--exclude", "tag:evaluation"], scratch)
+    # raw was emptied: rebuild the incremental facts from scratch
+    dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
     yield {"endpoint": scratch, "url": scratch.url(), "drop": drop, "server": server,
            "client": client}
     server.stop()
