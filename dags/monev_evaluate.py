@@ -1,18 +1,26 @@
 """
-### monev_evaluate — the annual evaluation (evaluation.md)
+### monev_evaluate — the annual evaluation (evaluation.md), write-audit-publish
 
-On 1 February (Asia/Jakarta) for the previous year, and on demand for any `year` and
-cut-off `as_of` (default 31 January of year + 1): dbt builds the four marts in schema
-`evaluation_staging` (Cosmos, with the dbt tests), then `publish` replaces that
-(year, as_of)'s rows in schema `evaluation` in one transaction and records it in
-`audit.publication`.
+On 1 February (02:00 Asia/Jakarta) for the previous year, and on demand for any `year`
+and cut-off `as_of` (default 31 January of year + 1):
+1. `refresh_inputs` (default true): an ingestion pass of the drop folder and a full sweep
+   of the form API (files that arrived on 31 January are in), then the warehouse models;
+2. `build`: dbt builds the evaluation in schema `evaluation_staging` (Cosmos, dbt vars);
+3. `gate`: a Great Expectations checkpoint and the evaluation's dbt tests; the verdict is
+   stored in `audit.gate_result`; if any check fails the run fails and nothing changes;
+4. `publish`: the (year, as_of)'s rows in schema `evaluation` are replaced in one
+   transaction (`audit.publication`);
+5. `report`: the HTML report for Directorate staff, in Bahasa Indonesia.
 """
 
+from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import Param, dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
 from cosmos import DbtTaskGroup
 
 from monev import orchestration as o
+
+AFTER_SKIPPABLE = {"trigger_rule": "none_failed_min_one_success"}
 
 
 @dag(
@@ -27,6 +35,8 @@ from monev import orchestration as o
         "year": Param(None, type=["null", "integer"], description="default: previous year"),
         "as_of": Param(None, type=["null", "string"], format="date",
                        description="cut-off date; default 31 January of year + 1"),
+        "refresh_inputs": Param(True, type="boolean",
+                                description="ingest and rebuild the warehouse first"),
     },
 )
 def monev_evaluate():
@@ -34,18 +44,46 @@ def monev_evaluate():
     def resolve_period(params=None, logical_date=None) -> dict:
         return o.evaluation_period(params, logical_date)
 
-    build = DbtTaskGroup(
-        group_id="build",
-        operator_args={"vars": o.EVALUATION_VARS},
-        **o.cosmos_configs(select=["tag:evaluation"]),
-    )
+    @task.branch
+    def refresh_inputs(params=None) -> list[str]:
+        if params["refresh_inputs"]:
+            return ["ingest_drop_folder", "sweep_form_records"]
+        return ["inputs_current"]
+
+    @task(outlets=o.drop_assets())
+    def ingest_drop_folder(run_id=None) -> dict:
+        return o.ingest_drop_folder(o.default_drop_url(), run_id)
+
+    @task(outlets=o.kobo_assets())
+    def sweep_form_records(run_id=None) -> dict:
+        return o.sweep_form_records_if_configured(run_id)
+
+    warehouse = DbtTaskGroup(group_id="warehouse", operator_args=AFTER_SKIPPABLE,
+                             **o.cosmos_configs(exclude=["tag:evaluation"]))
+    build = DbtTaskGroup(group_id="build",
+                         operator_args={"vars": o.EVALUATION_VARS, **AFTER_SKIPPABLE},
+                         **o.cosmos_configs(select=["tag:evaluation"], tests=False))
+
+    @task
+    def gate(period: dict, run_id=None) -> str:
+        return o.check_gate(period, run_id)
 
     @task(outlets=o.evaluation_assets())
-    def publish(period: dict, run_id=None) -> dict:
-        return o.publish_evaluation(period, run_id)
+    def publish(period: dict, gate_id: str, run_id=None) -> dict:
+        return o.publish_evaluation(period, gate_id, run_id)
+
+    @task
+    def report(period: dict) -> str:
+        return o.write_report(period)
 
     period = resolve_period()
-    period >> build >> publish(period)
+    branch = refresh_inputs()
+    current = EmptyOperator(task_id="inputs_current")
+    period >> branch >> [ingest_drop_folder(), sweep_form_records()] >> warehouse >> build
+    branch >> current >> build
+    verdict = gate(period)
+    build >> verdict
+    publish(period, verdict) >> report(period)
 
 
 monev_evaluate()

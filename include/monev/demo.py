@@ -66,6 +66,8 @@ def run_demo() -> int:
     from monev.db.cluster import EmbeddedPostgres
     from monev.evaluation.export import default_as_of, export
     from monev.pipeline import run_pipeline
+    from monev.quality.gate import data_docs_index
+    from monev.report.html import report_path
 
     home = config.monev_home()
     if config.external_endpoint() is None:
@@ -86,6 +88,8 @@ def run_demo() -> int:
     print(f"\n  evaluation {DEMO_YEAR} (as of {default_as_of(DEMO_YEAR)}), exported marts:")
     for path in files:
         print(f"    {path}")
+    print(f"  report for Directorate staff:  {report_path(DEMO_YEAR, default_as_of(DEMO_YEAR))}")
+    print(f"  gate results (GX Data Docs):   {data_docs_index()}")
     print(f"\n  warehouse (read-only, BI):  {endpoint.url('monev_bi')}")
     print(f"  schemas: raw, audit, staging, marts, evaluation  |  MONEV_HOME: {home}")
     print(f"  Airflow logs: {home / 'logs'}")

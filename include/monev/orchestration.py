@@ -108,6 +108,17 @@ def sync_form_records(params: dict, run_id: str | None) -> dict:
             "deleted": result.deleted, "quarantined": result.reasons}
 
 
+def sweep_form_records_if_configured(run_id: str | None) -> dict:
+    """Task: a full sweep of the form API; skipped when no form API is configured."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    try:
+        kobo_client()
+    except ValueError as exc:
+        raise AirflowSkipException(f"no form API configured: {exc}") from exc
+    return sync_form_records({"full_sweep": True}, run_id)
+
+
 def summarise(results) -> dict:
     summary = {"files": len(results), "by_status": {}, "rows": {}, "quarantined": []}
     for r in results:
@@ -161,19 +172,41 @@ EVALUATION_VARS = {
 }
 
 
-def publish_evaluation(period: dict, run_id: str | None) -> dict:
-    """Task: replace the published rows of (year, as_of) with what was just built."""
+def check_gate(period: dict, run_id: str | None) -> str:
+    """Task: the gate (GX checkpoint + the evaluation's dbt tests) on what was just built.
+    The verdict is stored either way; a failed gate fails the task: nothing is published."""
+    from monev.quality.gate import GateFailed, run_gate
+
+    result = run_gate(warehouse_url(TRANSFORMER_CONN_ID), period["year"],
+                      dt.date.fromisoformat(period["as_of"]), run_id)
+    if not result.passed:
+        raise GateFailed(result)
+    return str(result.gate_id)
+
+
+def publish_evaluation(period: dict, gate_id: str, run_id: str | None) -> dict:
+    """Task: replace the published rows of (year, as_of) with the build the gate passed."""
     from monev.evaluation.publish import publish
 
     return publish(warehouse_url(TRANSFORMER_CONN_ID), period["year"],
-                   dt.date.fromisoformat(period["as_of"]), run_id)
+                   dt.date.fromisoformat(period["as_of"]), gate_id, run_id)
 
 
-def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None) -> dict:
+def write_report(period: dict) -> str:
+    """Task: the staff report (HTML, Bahasa Indonesia) of the published (year, as_of)."""
+    from monev.report.html import write_report as write
+
+    return str(write(warehouse_url(TRANSFORMER_CONN_ID), period["year"],
+                     dt.date.fromisoformat(period["as_of"])))
+
+
+def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,
+                   tests: bool = True) -> dict:
     """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig for a Cosmos DAG or group.
 
     The project is loaded from the manifest `make` builds with ``dbt parse``; the profile
-    comes from the ``monev_transformer`` Airflow connection.
+    comes from the ``monev_transformer`` Airflow connection. ``tests=False`` leaves the
+    dbt tests to the caller (the evaluation's gate runs them).
     """
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
@@ -196,7 +229,7 @@ def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = 
             load_method=LoadMode.DBT_MANIFEST,
             select=select or [],
             exclude=exclude or [],
-            test_behavior=TestBehavior.AFTER_EACH,
+            test_behavior=TestBehavior.AFTER_EACH if tests else TestBehavior.NONE,
             # a relationships test runs once both its models are built
             should_detach_multiple_parents_tests=True,
         ),

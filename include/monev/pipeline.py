@@ -23,5 +23,6 @@ def run_pipeline(drop: Path, year: int, as_of: dt.date | None = None,
             "kobo_url": kobo_url, "asset_uid": kobo_asset, "full_sweep": True})
     runs["warehouse"] = run_dag("monev_warehouse")
     runs["evaluate"] = run_dag("monev_evaluate", {
-        "year": year, "as_of": as_of.isoformat() if as_of else None})
+        "year": year, "as_of": as_of.isoformat() if as_of else None,
+        "refresh_inputs": False})  # the DAGs above just did
     return runs

@@ -1,7 +1,7 @@
-"""Running dbt outside Airflow (tests, benchmarks, operators' one-off builds).
+"""Running dbt outside Cosmos's rendering (tests, benchmarks, the gate's dbt tests).
 
-Airflow runs dbt through Cosmos with the ``monev_transformer`` connection; this runs the
-same project with the same role, from the same profile, writing its artifacts under
+Airflow builds models through Cosmos with the ``monev_transformer`` connection; this runs
+the same project with the same role from a libpq URL, writing its artifacts under
 ``MONEV_HOME`` so the manifest Cosmos parses is never touched.
 """
 
@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from monev import config
 
@@ -20,26 +21,32 @@ class DbtFailed(RuntimeError):
     pass
 
 
+def target_dir() -> Path:
+    return config.monev_home() / "dbt_target"
+
+
 def dbt(args: list[str], endpoint: config.Endpoint | None = None, dbt_vars: dict | None = None,
-        ) -> subprocess.CompletedProcess:
-    """``dbt <args>`` against the warehouse as monev_transformer; raises on failure."""
-    endpoint = endpoint or config.endpoint()
-    target = config.monev_home() / "dbt_target"
+        *, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """``dbt <args>`` as monev_transformer (``url``, else the endpoint's); raises on failure
+    unless ``check`` is false."""
+    parts = urlsplit(url or (endpoint or config.endpoint()).url("monev_transformer"))
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(config.DBT_PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "MONEV_DBT_HOST": endpoint.host,
-        "MONEV_DBT_PORT": str(endpoint.port),
-        "MONEV_DBT_USER": "monev_transformer",
-        "MONEV_DBT_PASSWORD": endpoint.passwords["monev_transformer"],
+        "MONEV_DBT_HOST": parts.hostname,
+        "MONEV_DBT_PORT": str(parts.port or 5432),
+        "MONEV_DBT_USER": unquote(parts.username),
+        "MONEV_DBT_PASSWORD": unquote(parts.password or ""),
+        "MONEV_DBT_DATABASE": parts.path.lstrip("/") or config.WAREHOUSE_DB,
     }
+    target = target_dir()
     command = [str(Path(sys.executable).with_name("dbt")), *args, "--target-path", str(target),
                "--log-path", str(target / "logs")]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     proc = subprocess.run(command, cwd=config.DBT_PROJECT_DIR, env=env, text=True,
                           capture_output=True)
-    if proc.returncode != 0:
+    if check and proc.returncode != 0:
         raise DbtFailed(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}")
     return proc

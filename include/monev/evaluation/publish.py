@@ -17,13 +17,18 @@ class NotBuilt(RuntimeError):
     """evaluation_staging holds another (tahun, as_of) than the one to publish."""
 
 
+class NotPassed(RuntimeError):
+    """No passed gate result for this build: nothing may be published."""
+
+
 def built_period(conn: psycopg.Connection) -> tuple[int, dt.date]:
     return conn.execute("SELECT tahun, as_of FROM evaluation_staging.eval_period").fetchone()
 
 
-def publish(conninfo: str, year: int, as_of: dt.date, airflow_run_id: str | None = None
-            ) -> dict[str, int]:
-    """Replace the published rows of (year, as_of); returns the rows per mart."""
+def publish(conninfo: str, year: int, as_of: dt.date, gate_id: uuid.UUID | str,
+            airflow_run_id: str | None = None) -> dict[str, int]:
+    """Replace the published rows of (year, as_of) with the build the gate ``gate_id``
+    passed; returns the rows per mart."""
     counts = {}
     with psycopg.connect(conninfo) as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('monev.publish', 0))")
@@ -31,6 +36,12 @@ def publish(conninfo: str, year: int, as_of: dt.date, airflow_run_id: str | None
         if built != (year, as_of):
             raise NotBuilt(f"evaluation_staging holds {built}, not ({year}, {as_of}): "
                            "build the evaluation for it first")
+        verdict = conn.execute(
+            "SELECT passed FROM audit.gate_result WHERE gate_id = %s AND tahun = %s"
+            " AND as_of = %s", [gate_id, year, as_of]).fetchone()
+        if not (verdict and verdict[0]):
+            raise NotPassed(f"gate {gate_id} did not pass the evaluation of {year} as of "
+                            f"{as_of}: nothing published")
         for mart in MARTS:
             cols = ", ".join(mart.columns)
             conn.execute(f"DELETE FROM evaluation.{mart.name} WHERE tahun = %s AND as_of = %s",
@@ -41,6 +52,6 @@ def publish(conninfo: str, year: int, as_of: dt.date, airflow_run_id: str | None
                 [year, as_of]).rowcount
         conn.execute(
             "INSERT INTO audit.publication (publication_id, tahun, as_of, airflow_run_id,"
-            " row_counts) VALUES (%s, %s, %s, %s, %s)",
-            [uuid.uuid4(), year, as_of, airflow_run_id, json.dumps(counts)])
+            " row_counts, gate_id) VALUES (%s, %s, %s, %s, %s, %s)",
+            [uuid.uuid4(), year, as_of, airflow_run_id, json.dumps(counts), gate_id])
     return counts

@@ -1,0 +1,165 @@
+"""The gate (write-audit-publish): the evaluation built in ``evaluation_staging`` is
+checked by a Great Expectations checkpoint and by the dbt tests of the evaluation models;
+the verdict, naming every failed check with its row count and examples, is stored in
+``audit.gate_result`` before anything is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import psycopg
+
+from monev import config
+from monev.quality.checks import CHECKS, DATASETS
+
+log = logging.getLogger(__name__)
+URL_VARIABLE = "MONEV_GX_WAREHOUSE_URL"  # GX reads the URL from here: never written to disk
+EXAMPLES = 5
+
+
+@dataclass
+class CheckResult:
+    name: str
+    rule: str
+    source: str  # great_expectations | dbt
+    passed: bool
+    count: int
+    examples: list = field(default_factory=list)
+
+
+@dataclass
+class GateResult:
+    gate_id: uuid.UUID
+    passed: bool
+    checks: list[CheckResult]
+    data_docs: str | None
+
+    @property
+    def failed(self) -> list[CheckResult]:
+        return [c for c in self.checks if not c.passed]
+
+    def summary(self) -> str:
+        if self.passed:
+            return f"gate {self.gate_id}: all {len(self.checks)} checks passed"
+        lines = [f"gate {self.gate_id}: {len(self.failed)} of {len(self.checks)} checks failed"]
+        for c in self.failed:
+            lines.append(f"  {c.name} ({c.source}): {c.count} row(s) — {c.rule}; "
+                         f"examples: {json.dumps(c.examples, default=str, ensure_ascii=False)}")
+        return "\n".join(lines)
+
+
+class GateFailed(RuntimeError):
+    def __init__(self, result: GateResult):
+        super().__init__(result.summary())
+        self.result = result
+
+
+def gx_home() -> Path:
+    return config.monev_home() / "gx"
+
+
+def data_docs_index() -> Path:
+    """GX Data Docs of every gate run (the checks, their results and examples)."""
+    return gx_home() / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def _gx_context():
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="file", project_root_dir=str(config.monev_home()))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def run_expectations(url: str, year: int, as_of: dt.date) -> tuple[list[CheckResult], str]:
+    """One GX checkpoint over every dataset of the gate; returns results and Data Docs URL."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    os.environ[URL_VARIABLE] = url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    context = _gx_context()
+    source = context.data_sources.add_or_update_postgres(
+        name="warehouse", connection_string="${" + URL_VARIABLE + "}")
+    definitions, by_expectation = [], {}
+    for dataset, query in DATASETS.items():
+        if dataset in {a.name for a in source.assets}:
+            source.delete_asset(dataset)  # the query may have changed since the last run
+        batch = source.add_query_asset(name=dataset, query=query.strip()) \
+            .add_batch_definition_whole_table("all")
+        suite = context.suites.add_or_update(gx.ExpectationSuite(name=f"gate.{dataset}"))
+        for check in (c for c in CHECKS if c.dataset == dataset):
+            expectation = getattr(gxe, check.expectation)(
+                **check.kwargs, meta={"check": check.name})
+            suite.add_expectation(expectation)
+        suite.save()
+        definitions.append(context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=f"gate.{dataset}", data=batch, suite=suite)))
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+        name="monev_gate", validation_definitions=definitions,
+        actions=[UpdateDataDocsAction(name="data_docs")],
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES}))
+    run = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"evaluation {year} as of {as_of}"))
+    for validation in run.run_results.values():
+        for r in validation.results:
+            by_expectation[r.expectation_config.meta["check"]] = r
+    results = []
+    for check in CHECKS:
+        r = by_expectation[check.name]
+        count = r.result.get("unexpected_count")
+        if count is None:
+            count = 0 if r.success else 1
+        results.append(CheckResult(check.name, check.rule, "great_expectations",
+                                   bool(r.success), int(count),
+                                   list(r.result.get("partial_unexpected_list") or [])))
+    docs = context.get_docs_sites_urls()
+    return results, (docs[0]["site_url"] if docs else None)
+
+
+def run_dbt_tests(url: str, year: int, as_of: dt.date) -> list[CheckResult]:
+    """The dbt tests (generic, custom and unit) of the evaluation models."""
+    from monev.transform import dbt, target_dir
+
+    dbt(["test", "--select", "tag:evaluation", "--quiet"], url=url, check=False,
+        dbt_vars={"year": year, "as_of": as_of.isoformat()})
+    run_results = json.loads((target_dir() / "run_results.json").read_text())
+    results = []
+    for r in run_results["results"]:
+        passed = r["status"] in ("pass", "success")
+        results.append(CheckResult(r["unique_id"].split(".")[2], "dbt test", "dbt", passed,
+                                   int(r.get("failures") or (0 if passed else 1)),
+                                   [] if passed else [(r.get("message") or "")[:300]]))
+    if not results:
+        raise RuntimeError("dbt ran no test of the evaluation models")
+    return sorted(results, key=lambda c: c.name)
+
+
+def run_gate(url: str, year: int, as_of: dt.date, airflow_run_id: str | None = None,
+             dbt_tests: bool = True) -> GateResult:
+    """Check the evaluation built for (year, as_of) and store the verdict (also when it
+    fails). ``url``: the warehouse as monev_transformer. ``dbt_tests=False`` runs the GX
+    checkpoint alone (tests of single checks)."""
+    from monev.evaluation.publish import NotBuilt, built_period
+
+    with psycopg.connect(url) as conn:
+        if built_period(conn) != (year, as_of):
+            raise NotBuilt(f"evaluation_staging holds {built_period(conn)}, not {year}, {as_of}")
+    expectations, docs = run_expectations(url, year, as_of)
+    checks = expectations + (run_dbt_tests(url, year, as_of) if dbt_tests else [])
+    result = GateResult(uuid.uuid4(), all(c.passed for c in checks), checks, docs)
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO audit.gate_result (gate_id, tahun, as_of, airflow_run_id, passed,"
+            " checks, data_docs) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [result.gate_id, year, as_of, airflow_run_id, result.passed,
+             json.dumps([asdict(c) for c in checks], default=str, ensure_ascii=False), docs])
+    (log.info if result.passed else log.error)("%s", result.summary())
+    return result

@@ -1,0 +1,159 @@
+"""The gate: each check failing on its own blocks publication and leaves the published
+marts (and so their export) byte-identical; a passing re-run publishes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import psycopg
+import pytest
+from conftest import RAW_TABLES, query
+from workbooks import REG_HEADER, register
+
+from monev import config
+from monev.demo import stage_samples
+from monev.evaluation.export import export
+from monev.evaluation.publish import NotPassed, publish
+from monev.load.drop import ingest_folder
+from monev.load.kobo import sync
+from monev.quality.gate import run_gate
+from monev.sources.kobo_client import KoboClient
+from monev.sources.kobo_replay import KoboReplayServer
+from monev.sources.parsers import parse_register
+from monev.transform import dbt
+
+YEAR, AS_OF = 2025, dt.date(2026, 1, 31)
+LATEST_REGISTER = "daftar_kerja_sama_2026-01-20.xlsx"
+
+
+@pytest.fixture(scope="module")
+def world(scratch, tmp_path_factory):
+    """The bundled samples, evaluated for 2025, gated and published once."""
+    with psycopg.connect(scratch.url()) as conn:
+        conn.execute("TRUNCATE " + ", ".join(f"raw.{t}" for t in RAW_TABLES)
+                     + ", audit.reconciliation, audit.publication, audit.gate_result")
+        conn.execute("DELETE FROM evaluation.agreement_scorecard")
+    work = tmp_path_factory.mktemp("gate")
+    drop = stage_samples(work / "drop")
+    ingest_folder(scratch.url("monev_loader"), drop, "gate")
+    records = json.loads((config.SAMPLES_DIR / "kobo" / "records.json").read_text())
+    with KoboReplayServer(records, "tok") as server:
+        sync(scratch.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
+    dbt(["seed", "--quiet"], scratch)
+    dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
+    evaluate(scratch)
+    result = run_gate(scratch.url("monev_transformer"), YEAR, AS_OF, "baseline")
+    assert result.passed, result.summary()
+    publish(scratch.url("monev_transformer"), YEAR, AS_OF, result.gate_id, "baseline")
+    baseline = exported(scratch, work / "baseline")
+    return {"endpoint": scratch, "drop": drop, "work": work, "baseline": baseline,
+            "result": result, "copies": 0}
+
+
+def evaluate(endpoint) -> None:
+    dbt(["run", "--quiet", "--select", "tag:evaluation"], endpoint, {"year": YEAR})
+
+
+def exported(endpoint, out) -> dict[str, bytes]:
+    return {p.name: p.read_bytes()
+            for p in export(endpoint.url("monev_auditor"), YEAR, AS_OF, out)}
+
+
+def register_rows(drop) -> list[list]:
+    parsed = parse_register((drop / LATEST_REGISTER).read_bytes())
+    keys = ["no", "nomor_perjanjian", "jenis", "nomor_induk", "mitra", "tanggal_tanda_tangan",
+            "tanggal_berakhir", "ruang_lingkup", "unit_pelaksana", "status"]
+    assert len(keys) == len(REG_HEADER)
+    return [[r.raw[k] for k in keys] for r in parsed.sheets["register_row"].rows]
+
+
+def drop_register(world, rows) -> None:
+    """A new register copy, received after every earlier one and before the cut-off."""
+    import os
+
+    world["copies"] += 1
+    n = world["copies"]
+    path = register(world["drop"] / f"daftar_kerja_sama_copy_{n:02d}.xlsx", rows, titles=n)
+    when = dt.datetime(2026, 1, 21, tzinfo=dt.UTC) + dt.timedelta(hours=n)
+    os.utime(path, (when.timestamp(), when.timestamp()))
+    ingest_folder(world["endpoint"].url("monev_loader"), world["drop"], f"copy-{n}")
+    evaluate(world["endpoint"])
+
+
+def assert_blocked(world, check: str, tmp_path) -> dict:
+    endpoint = world["endpoint"]
+    result = run_gate(endpoint.url("monev_transformer"), YEAR, AS_OF, "fault",
+                      dbt_tests=False)
+    failed = {c.name: c for c in result.failed}
+    assert not result.passed and check in failed, result.summary()
+    assert failed[check].count >= 1 and failed[check].examples
+    with pytest.raises(NotPassed):
+        publish(endpoint.url("monev_transformer"), YEAR, AS_OF, result.gate_id, "fault")
+    assert exported(endpoint, tmp_path / "after") == world["baseline"]
+    [(stored,)] = query(endpoint.url(), "SELECT checks FROM audit.gate_result"
+                                        " WHERE gate_id = %s", [result.gate_id])
+    assert any(c["name"] == check and not c["passed"] for c in stored)
+    return failed[check].__dict__
+
+
+def assert_passes_and_publishes(world) -> None:
+    endpoint = world["endpoint"]
+    result = run_gate(endpoint.url("monev_transformer"), YEAR, AS_OF, "fixed",
+                      dbt_tests=False)
+    assert result.passed, result.summary()
+    publish(endpoint.url("monev_transformer"), YEAR, AS_OF, result.gate_id, "fixed")
+
+
+def test_baseline_gate_ran_gx_and_dbt_checks(world):
+    sources = {c.source for c in world["result"].checks}
+    assert sources == {"great_expectations", "dbt"}
+    assert world["result"].data_docs.endswith("index.html")
+
+
+@pytest.mark.parametrize("check, fault", [
+    ("register_numbers_unique", lambda rows: rows + [rows[0]]),
+    ("register_end_not_before_signing",
+     lambda rows: [rows[0][:6] + ["2000-01-01"] + rows[0][7:]] + rows[1:]),
+    ("register_pks_parent_is_mou", lambda rows: [
+        r[:3] + ["NK/999/BNN"] + r[4:] if r[2] == "PKS" else r for r in rows]),
+    ("register_mitra_resolves",
+     lambda rows: [rows[0][:4] + ["Mitra Tak Dikenal"] + rows[0][5:]] + rows[1:]),
+])
+def test_a_bad_register_blocks_publication(world, tmp_path, check, fault):
+    rows = register_rows(world["drop"])
+    drop_register(world, fault([list(r) for r in rows]))
+    assert_blocked(world, check, tmp_path)
+    drop_register(world, rows)  # a corrected copy arrives
+    assert_passes_and_publishes(world)
+
+
+def test_a_negative_value_reaching_the_marts_blocks_publication(world, tmp_path):
+    with psycopg.connect(world["endpoint"].url()) as conn:  # simulated corruption
+        conn.execute("UPDATE evaluation_staging.eval_commitment_items SET target = -5"
+                     " WHERE ctid = (SELECT min(ctid) FROM evaluation_staging"
+                     ".eval_commitment_items)")
+    assert_blocked(world, "commitment_items.target_non_negative", tmp_path)
+    evaluate(world["endpoint"])
+    assert_passes_and_publishes(world)
+
+
+def test_a_broken_reconciliation_blocks_publication(world, tmp_path):
+    with psycopg.connect(world["endpoint"].url()) as conn:  # a row lost after loading
+        row = conn.execute("DELETE FROM raw.realisasi_row WHERE ctid = (SELECT min(ctid)"
+                           " FROM raw.realisasi_row) RETURNING *").fetchone()
+    failure = assert_blocked(world, "reconciliation", tmp_path)
+    assert "raw holds" in failure["examples"][0]
+    with psycopg.connect(world["endpoint"].url()) as conn:
+        conn.execute("INSERT INTO raw.realisasi_row VALUES (" + ", ".join(["%s"] * len(row))
+                     + ")", [json.dumps(v) if isinstance(v, dict) else v for v in row])
+    assert_passes_and_publishes(world)
+
+
+def test_a_source_record_counted_twice_blocks_publication(world, tmp_path):
+    with psycopg.connect(world["endpoint"].url()) as conn:  # a modelling bug, simulated
+        conn.execute("INSERT INTO evaluation_staging.eval_submitted_outcomes SELECT * FROM"
+                     " evaluation_staging.eval_submitted_outcomes WHERE is_counted LIMIT 1")
+    assert_blocked(world, "source_records_once", tmp_path)
+    evaluate(world["endpoint"])
+    assert_passes_and_publishes(world)
