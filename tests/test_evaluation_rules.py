@@ -14,6 +14,7 @@ from monev.evaluation.export import export
 from monev.evaluation.publish import publish
 from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
+from monev.quality.gate import run_gate
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
 from monev.transform import dbt
@@ -99,9 +100,11 @@ def test_partner_names_resolve_and_are_as_of_31_december(world):
 def test_publish_replaces_only_its_period_and_export_is_neutralised_and_stable(world,
                                                                                tmp_path):
     url = world.url("monev_transformer")
-    publish(url, 2025, dt.date(2026, 1, 31), "rules-1")
+    gate = run_gate(url, 2025, dt.date(2026, 1, 31), "rules", dbt_tests=False)
+    assert gate.passed, gate.summary()
+    publish(url, 2025, dt.date(2026, 1, 31), gate.gate_id, "rules-1")
     first = export(world.url("monev_auditor"), 2025, None, tmp_path / "a")
-    publish(url, 2025, dt.date(2026, 1, 31), "rules-2")
+    publish(url, 2025, dt.date(2026, 1, 31), gate.gate_id, "rules-2")
     second = export(world.url("monev_auditor"), 2025, None, tmp_path / "b")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     text = (tmp_path / "a" / "agreement_scorecard_2025.csv").read_text()

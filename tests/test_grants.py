@@ -11,6 +11,9 @@ ALLOWED = [
     ("monev_transformer", "CREATE TABLE marts.grants_probe (x int)"),
     ("monev_auditor", "SELECT count(*) FROM raw.quarantine"),
     ("monev_auditor", "SELECT count(*) FROM audit.reconciliation"),
+    ("monev_auditor", "SELECT count(*) FROM audit.gate_result"),
+    ("monev_bi", "SELECT count(*) FROM evaluation.sleeping_agreements"),
+    ("monev_transformer", "DELETE FROM evaluation.agreement_scorecard WHERE tahun = -1"),
 ]
 REFUSED = [
     ("monev_loader", "UPDATE raw.quarantine SET reason = 'x'"),
@@ -23,6 +26,11 @@ REFUSED = [
     ("monev_bi", "SELECT count(*) FROM raw.quarantine"),
     ("monev_bi", "SELECT count(*) FROM audit.reconciliation"),
     ("monev_bi", "CREATE TABLE marts.x (x int)"),
+    ("monev_bi", "SELECT count(*) FROM raw.kobo_record"),
+    ("monev_bi", "SELECT count(*) FROM audit.gate_result"),
+    ("monev_bi", "DELETE FROM evaluation.agreement_scorecard"),
+    ("monev_transformer", "DELETE FROM audit.publication"),
+    ("monev_loader", "DELETE FROM raw.kobo_record"),
     ("monev_auditor", "INSERT INTO raw.quarantine (load_id, source, reason_code, reason, scope)"
                       " VALUES (gen_random_uuid(), 'drop', 'x', 'x', 'file')"),
     ("monev_auditor", "CREATE TABLE marts.x (x int)"),
@@ -62,3 +70,13 @@ def test_tables_created_later_follow_the_rules(scratch):
     _run(scratch, "monev_loader", "INSERT INTO raw.later VALUES (1)")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         _run(scratch, "monev_bi", "SELECT * FROM intermediate.later")
+
+
+def test_bi_sees_reporters_contacts_only_in_sleeping_agreements(e2e):
+    """Built marts included: every column named like a contact that monev_bi can read."""
+    with psycopg.connect(e2e["endpoint"].url("monev_bi")) as conn:
+        visible = conn.execute(
+            """SELECT DISTINCT table_schema || '.' || table_name FROM information_schema.columns
+               WHERE column_name IN ('email', 'nama_pelapor', 'jabatan')
+                 AND table_schema NOT IN ('pg_catalog', 'information_schema')""").fetchall()
+    assert visible == [("evaluation.sleeping_agreements",)]

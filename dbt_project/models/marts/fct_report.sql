@@ -1,5 +1,6 @@
 -- Reports: every workbook (superseded ones too) and every form record (its latest
 -- version), for an agreement, year and semester, by channel, with its received time.
+-- Reporters' contacts stay out (BI reads marts): see stg_spreadsheet__reports.
 select
     md5('workbook/' || workbook_load_id) as report_key,
     'workbook' as channel,
@@ -13,9 +14,6 @@ select
     received_at,
     rencana_aksi_readable,
     realisasi_readable,
-    nama_pelapor,
-    jabatan,
-    email,
     false as is_not_approved,
     false as is_deleted
 from {{ ref('stg_spreadsheet__reports') }}
@@ -35,9 +33,6 @@ select
     received_at,
     false as rencana_aksi_readable,
     true as realisasi_readable,
-    null::text as nama_pelapor,
-    null::text as jabatan,
-    null::text as email,
     is_not_approved,
     is_deleted
 from {{ ref('stg_kobo__record_versions') }}

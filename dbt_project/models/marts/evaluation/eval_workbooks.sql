@@ -2,8 +2,13 @@
 -- with which of them is the latest for its agreement, year and semester (earlier ones are
 -- superseded) and which is the latest with a readable Rencana Aksi sheet for its year.
 with workbooks as (
-    select r.*
+    select
+        r.*,
+        c.nama_pelapor,
+        c.jabatan,
+        c.email
     from {{ ref('fct_report') }} as r
+    inner join {{ ref('stg_spreadsheet__reports') }} as c on r.workbook_load_id = c.workbook_load_id
     inner join {{ ref('eval_agreements') }} as a on r.nomor_perjanjian = a.nomor_perjanjian
     cross join {{ ref('eval_period') }} as p
     where r.channel = 'workbook' and r.received_at < p.cutoff_at
