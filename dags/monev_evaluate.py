@@ -64,7 +64,7 @@ def monev_evaluate():
                          operator_args={"vars": o.EVALUATION_VARS, **AFTER_SKIPPABLE},
                          **o.cosmos_configs(select=["tag:evaluation"], tests=False))
 
-    @task
+    @task(retries=0)  # a verdict, not a transient failure
     def gate(period: dict, run_id=None) -> str:
         return o.check_gate(period, run_id)
 

@@ -112,3 +112,39 @@ def test_publish_replaces_only_its_period_and_export_is_neutralised_and_stable(w
     [(n,)] = query(world.url(), "SELECT count(*) FROM evaluation.agreement_scorecard"
                                 " WHERE tahun = 2025 AND as_of = '2026-01-31'")
     assert n == len(EXPECTED)
+
+
+def test_trace_lists_every_source_row_with_why_it_counts_or_not(world, tmp_path, monkeypatch):
+    from monev.cli import main
+    from monev.lineage.trace import trace
+
+    rows = trace(world.url("monev_transformer"), 2025, dt.date(2026, 1, 31), "T/SUPER")
+    got = sorted((r["kind"], r["file_name"].split("_", 4)[-1], r["row_number"], r["counts"],
+                  r["reason"].split(":")[0]) for r in rows)
+    assert got == [
+        ("commitment", "SUPER_S1_v1.xlsx", 3, False, "superseded"),
+        ("commitment", "SUPER_S1_v2.xlsx", 3, False, "superseded"),
+        ("commitment", "SUPER_S2.xlsx", 3, True, "commitment item (latest action plan of "
+                                                  "the year)"),
+        ("outcome", "SUPER_S1_v1.xlsx", 3, False, "superseded"),
+        ("outcome", "SUPER_S1_v1.xlsx", 4, False, "superseded"),
+        ("outcome", "SUPER_S1_v1.xlsx", 5, False, "superseded"),
+        ("outcome", "SUPER_S1_v2.xlsx", 3, True, "good, counted"),
+        ("outcome", "SUPER_S1_v2.xlsx", 4, False, "good, not counted"),
+    ]
+    assert all(r["sha256"] and r["load_id"] and r["airflow_run_id"] == "rules" for r in rows)
+    forms = {r["kobo_id"]: r["reason"] for r in trace(
+        world.url("monev_transformer"), 2025, dt.date(2026, 1, 31), "T/FORM")
+        if r["channel"] == "form"}
+    assert forms == {1: "good, counted", 2: "good, counted",
+                     3: "not approved by reviewers: never counted"}
+    # the MoU's trace holds its cancelled PKS's rows too
+    roll = trace(world.url("monev_transformer"), 2025, dt.date(2026, 1, 31), "T/ROLL")
+    assert {r["member_nomor"] for r in roll} == {"T/ROLL-2"}
+    # the CLI: a table, and CSV
+    monkeypatch.setenv("MONEV_PG_HOST", world.host)
+    monkeypatch.setenv("MONEV_PG_PORT", str(world.port))
+    monkeypatch.setenv("MONEV_PG_PASSWORD_MONEV_TRANSFORMER", world.passwords["monev_transformer"])
+    out = tmp_path / "trace.csv"
+    assert main(["trace", "--year", "2025", "--agreement", "T/FORM", "--csv", str(out)]) == 0
+    assert out.read_text().splitlines()[0].startswith("nomor_perjanjian,member_nomor,kind")

@@ -72,6 +72,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_trace(args: argparse.Namespace) -> int:
+    from monev.lineage.trace import as_csv, as_table, trace
+
+    as_of = args.as_of or default_as_of(args.year)
+    rows = trace(config.endpoint().url("monev_transformer"), args.year, as_of, args.agreement)
+    print(as_table(rows))
+    if args.csv:
+        Path(args.csv).write_text(as_csv(rows), encoding="utf-8")
+        print(f"\n{len(rows)} rows written to {args.csv}")
+    return 0
+
+
 def _cmd_airflow(args: argparse.Namespace) -> int:
     from monev.services import run_services
 
@@ -107,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--as-of", type=dt.date.fromisoformat)
     exp.add_argument("--out", required=True, help="folder for <mart>_<year>.csv")
     exp.set_defaults(func=_cmd_export)
+
+    tr = sub.add_parser("trace", help="every source row behind one agreement's scorecard row")
+    tr.add_argument("--year", type=int, required=True)
+    tr.add_argument("--as-of", type=dt.date.fromisoformat)
+    tr.add_argument("--agreement", required=True, help="nomor perjanjian")
+    tr.add_argument("--csv", help="also write the rows to this CSV file")
+    tr.set_defaults(func=_cmd_trace)
 
     airflow = sub.add_parser("airflow", help="run Airflow's services until interrupted")
     airflow.set_defaults(func=_cmd_airflow)

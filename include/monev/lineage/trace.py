@@ -1,0 +1,60 @@
+"""``monev trace``: every source row and form record behind one scorecard row.
+
+Reads ``evaluation_staging.eval_trace``, built with the evaluation for a (year, as_of);
+if the staging schema holds another (year, as_of), the evaluation models are rebuilt for
+the one asked (nothing is published by tracing).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import psycopg
+
+from monev.evaluation.publish import built_period
+
+COLUMNS = ("nomor_perjanjian", "member_nomor", "kind", "channel", "file_name", "sha256",
+           "sheet", "row_number", "kobo_id", "kobo_uuid", "received_at", "load_id",
+           "airflow_run_id", "item_no", "value", "counts", "reason")
+
+
+def trace(url: str, year: int, as_of: dt.date, nomor: str) -> list[dict]:
+    """``url``: the warehouse as monev_transformer (it may rebuild the evaluation)."""
+    from monev.transform import dbt
+
+    with psycopg.connect(url) as conn:
+        current = built_period(conn)
+    if current != (year, as_of):
+        dbt(["run", "--quiet", "--select", "tag:evaluation"], url=url,
+            dbt_vars={"year": year, "as_of": as_of.isoformat()})
+    with psycopg.connect(url) as conn:
+        if not conn.execute("SELECT 1 FROM evaluation_staging.eval_agreements"
+                            " WHERE nomor_perjanjian = %s", [nomor]).fetchone():
+            raise LookupError(f"{nomor} is not in the agreement register as of {as_of}")
+        cur = conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM evaluation_staging.eval_trace"
+            " WHERE nomor_perjanjian = %s ORDER BY kind, member_nomor, channel,"
+            " file_name COLLATE \"C\", sheet, row_number, kobo_id, received_at", [nomor])
+        return [dict(zip(COLUMNS, row, strict=True)) for row in cur]
+
+
+def as_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def as_table(rows: list[dict]) -> str:
+    shown = ("member_nomor", "kind", "channel", "file_name", "sheet", "row_number", "kobo_id",
+             "received_at", "item_no", "value", "counts", "reason")
+    cells = [[("" if r[c] is None else str(r[c])) for c in shown] for r in rows]
+    widths = [min(max([len(c)] + [len(row[i]) for row in cells]), 48)
+              for i, c in enumerate(shown)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True))]
+    for row in cells:
+        lines.append("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
+    return "\n".join(lines)
