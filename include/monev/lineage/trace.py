@@ -17,7 +17,7 @@ from monev.evaluation.publish import built_period
 
 COLUMNS = ("nomor_perjanjian", "member_nomor", "kind", "channel", "file_name", "sha256",
            "sheet", "row_number", "kobo_id", "kobo_uuid", "received_at", "load_id",
-           "airflow_run_id", "item_no", "value", "counts", "reason")
+           "airflow_run_id", "item_no", "amount", "counts", "reason")
 
 
 def trace(url: str, year: int, as_of: dt.date, nomor: str) -> list[dict]:
@@ -50,7 +50,7 @@ def as_csv(rows: list[dict]) -> str:
 
 def as_table(rows: list[dict]) -> str:
     shown = ("member_nomor", "kind", "channel", "file_name", "sheet", "row_number", "kobo_id",
-             "received_at", "item_no", "value", "counts", "reason")
+             "received_at", "item_no", "amount", "counts", "reason")
     cells = [[("" if r[c] is None else str(r[c])) for c in shown] for r in rows]
     widths = [min(max([len(c)] + [len(row[i]) for row in cells]), 48)
               for i, c in enumerate(shown)]
