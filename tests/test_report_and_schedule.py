@@ -43,3 +43,10 @@ def test_the_evaluation_dag_is_scheduled_on_1_february_in_jakarta():
     timetable = load_dag("monev_evaluate").timetable
     assert timetable._expression == "0 2 1 2 *"
     assert str(timetable._timezone.name) == "Asia/Jakarta"
+
+
+def test_monev_run_fails_with_a_readable_summary(tmp_path, capsys):
+    from monev.cli import main
+
+    assert main(["run", "--drop", str(tmp_path / "missing"), "--year", "2025"]) == 1
+    assert "monev run: drop folder" in capsys.readouterr().err

@@ -16,6 +16,8 @@ def run_pipeline(drop: Path, year: int, as_of: dt.date | None = None,
                  kobo_url: str | None = None, kobo_asset: str | None = None) -> dict:
     """Ingest the drop folder (and sweep the form API when a URL is given), build the
     warehouse, evaluate and publish ``year``; returns the run of each DAG."""
+    if not drop.is_dir():
+        raise FileNotFoundError(f"drop folder {drop} does not exist or is not a folder")
     prepare_airflow()
     runs = {"ingest_drop": run_dag("monev_ingest_drop", {"drop_url": drop.resolve().as_uri()})}
     if kobo_url:
