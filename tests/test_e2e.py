@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import filecmp
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from conftest import query, shared_samples
@@ -92,8 +93,19 @@ def test_bi_role_reads_the_dimensions(e2e):
     assert rows[0][0] > 0
 
 
+EXPECTED = Path(__file__).parent / "expected"  # a copy of ../shared/samples/expected
+
+
+def test_bundled_expected_marts_equal_the_shared_ones():
+    shared = shared_samples() / "expected"
+    names = sorted(p.name for p in shared.glob("*_2025.csv"))
+    assert names == sorted(p.name for p in EXPECTED.glob("*.csv"))
+    for name in names:
+        assert (EXPECTED / name).read_bytes() == (shared / name).read_bytes(), name
+
+
 def test_export_equals_the_expected_marts_byte_for_byte(e2e):
-    expected = shared_samples() / "expected"
+    expected = EXPECTED
     names = sorted(p.name for p in expected.glob("*_2025.csv"))
     assert sorted(p.name for p in e2e["export"].iterdir()) == names
     for name in names:
@@ -123,7 +135,6 @@ def test_monev_run_again_changes_nothing_and_exports_the_same_bytes(e2e):
     import os
     import subprocess
     import sys
-    from pathlib import Path
 
     monev = str(Path(sys.executable).with_name("monev"))
     counts = "SELECT (SELECT count(*) FROM raw.kobo_record), (SELECT count(*) FROM" \
