@@ -12,15 +12,6 @@ with items as (
     where not a.is_cancelled
 ),
 
-achieved as (
-    select
-        nomor_perjanjian,
-        no_rencana_aksi,
-        sum(capaian) as capaian
-    from {{ ref('eval_counted_outcomes') }}
-    group by nomor_perjanjian, no_rencana_aksi
-),
-
 per_unit as (
     select
         i.bidang,
@@ -28,7 +19,7 @@ per_unit as (
         sum(i.target) as target,  -- noqa: RF04
         coalesce(sum(a.capaian), 0) as capaian
     from items as i
-    left join achieved as a
+    left join {{ ref('eval_item_achievements') }} as a
         on i.nomor_perjanjian = a.nomor_perjanjian and i.item_no = a.no_rencana_aksi
     group by i.bidang, i.satuan
 )
