@@ -38,6 +38,11 @@ demo: venv manifest
 airflow: venv manifest
 	$(BIN)/monev airflow
 
+# dbt docs (lineage graph, exposures, catalog of the built warehouse) under MONEV_HOME.
+docs: venv manifest
+	$(BIN)/monev db start
+	$(BIN)/monev docs
+
 # A throwaway MONEV_HOME: its own database cluster, Airflow home and outputs.
 test: venv manifest
 	@home=$$(mktemp -d /tmp/monev-test.XXXXXX); chmod 755 $$home; \

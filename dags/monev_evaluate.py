@@ -50,29 +50,33 @@ def monev_evaluate():
             return ["ingest_drop_folder", "sweep_form_records"]
         return ["inputs_current"]
 
-    @task(outlets=o.drop_assets())
+    @task(inlets=[o.drop_folder_asset()], outlets=o.drop_assets())
     def ingest_drop_folder(run_id=None) -> dict:
         return o.ingest_drop_folder(o.default_drop_url(), run_id)
 
-    @task(outlets=o.kobo_assets())
+    @task(inlets=[o.form_asset()], outlets=o.kobo_assets())
     def sweep_form_records(run_id=None) -> dict:
         return o.sweep_form_records_if_configured(run_id)
 
-    warehouse = DbtTaskGroup(group_id="warehouse", operator_args=AFTER_SKIPPABLE,
-                             **o.cosmos_configs(exclude=["tag:evaluation"]))
-    build = DbtTaskGroup(group_id="build",
-                         operator_args={"vars": o.EVALUATION_VARS, **AFTER_SKIPPABLE},
-                         **o.cosmos_configs(select=["tag:evaluation"], tests=False))
+    warehouse = DbtTaskGroup(group_id="warehouse", **o.cosmos_configs(
+        exclude=["tag:evaluation"], operator_args=AFTER_SKIPPABLE))
+    build = DbtTaskGroup(group_id="build", **o.cosmos_configs(
+        select=["tag:evaluation"], tests=False,
+        operator_args={"vars": o.EVALUATION_VARS, **AFTER_SKIPPABLE}))
 
-    @task(retries=0)  # a verdict, not a transient failure
+    # a verdict, not a transient failure: never retried
+    @task(retries=0, inlets=o.evaluation_assets("evaluation_staging"), outlets=[o.gate_asset()])
     def gate(period: dict, run_id=None) -> str:
         return o.check_gate(period, run_id)
 
-    @task(outlets=o.evaluation_assets())
+    @task(inlets=[*o.evaluation_assets("evaluation_staging"), o.gate_asset(),
+                  o.table_asset("evaluation_staging", "eval_trace")],
+          outlets=[*o.evaluation_assets(), o.publication_asset(),
+                   o.table_asset("audit", "published_trace")])
     def publish(period: dict, gate_id: str, run_id=None) -> dict:
         return o.publish_evaluation(period, gate_id, run_id)
 
-    @task
+    @task(inlets=o.evaluation_assets())
     def report(period: dict) -> str:
         return o.write_report(period)
 

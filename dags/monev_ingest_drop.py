@@ -26,11 +26,11 @@ from monev import orchestration as o
                               description="drop folder URL; default MONEV_DROP_URL")},
 )
 def monev_ingest_drop():
-    @task(outlets=o.drop_assets())
+    @task(inlets=[o.drop_folder_asset()], outlets=o.drop_assets())
     def load_new_files(params=None, run_id=None) -> dict:
         return o.ingest_drop_folder(params.get("drop_url") or o.default_drop_url(), run_id)
 
-    @task
+    @task(inlets=o.drop_assets(), outlets=[o.reconciliation_asset()])
     def reconcile(summary: dict, run_id=None) -> dict:
         return o.check_reconciliation(run_id)
 

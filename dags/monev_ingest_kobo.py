@@ -30,11 +30,11 @@ from monev import orchestration as o
     },
 )
 def monev_ingest_kobo():
-    @task(outlets=o.kobo_assets())
+    @task(inlets=[o.form_asset()], outlets=o.kobo_assets())
     def sync_form_records(params=None, run_id=None) -> dict:
         return o.sync_form_records(params, run_id)
 
-    @task
+    @task(inlets=o.kobo_assets(), outlets=[o.reconciliation_asset()])
     def reconcile(summary: dict, run_id=None) -> dict:
         return o.check_reconciliation(run_id)
 

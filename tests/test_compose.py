@@ -53,3 +53,27 @@ def test_dockerfile_ships_dags_include_and_dbt_project():
     for folder in ("include", "dags", "dbt_project"):
         assert re.search(rf"^COPY {folder} ", text, re.MULTILINE), folder
     assert "requirements.txt" in text and "dbt parse" in text
+
+
+def test_metabase_connects_to_the_warehouse_as_monev_bi():
+    """The set-up service hands Metabase the warehouse with monev_bi's credentials only."""
+    from monev.bi.metabase import setup_request
+
+    services = _compose()["services"]
+    assert services["metabase"]["image"].startswith("metabase/metabase:v")
+    init = services["metabase-init"]
+    assert init["command"][:2] == ["monev", "metabase-setup"]
+    assert init["depends_on"]["metabase"]["condition"] == "service_healthy"
+    env = init["environment"]
+    assert not any("PASSWORD_MONEV_" in k and not k.endswith("_BI") for k in env)
+    values = {k: "secret" if v.startswith("${") else v for k, v in env.items()}
+    body = setup_request("token", {**values, "MONEV_PG_PASSWORD_MONEV_BI": "bi"})
+    details = body["database"]["details"]
+    assert (details["host"], details["user"], details["password"], details["dbname"]) == (
+        "postgres", "monev_bi", "bi", "warehouse")
+
+
+def test_airflow_services_emit_lineage():
+    env = _compose()["x-monev-common"]["environment"]
+    assert "file" in env["AIRFLOW__OPENLINEAGE__TRANSPORT"]
+    assert "hook_lineage" in env["AIRFLOW__OPENLINEAGE__EMISSION_POLICY"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import psycopg
 import pytest
-from conftest import RAW_TABLES, query
+from conftest import empty_scratch, query
 from rules_fixture import EXPECTED, FORM_RECORDS, build_drop
 
 from monev.evaluation.export import export
@@ -25,10 +24,7 @@ COLUMNS = ("days_in_force, activities, round(realisasi, 6)::text, round(kepatuha
 
 @pytest.fixture(scope="module")
 def world(scratch, tmp_path_factory):
-    url = scratch.url()
-    with psycopg.connect(url) as conn:
-        conn.execute("TRUNCATE " + ", ".join(f"raw.{t}" for t in RAW_TABLES)
-                     + ", audit.reconciliation")
+    empty_scratch(scratch, "reconciliation")
     drop = build_drop(tmp_path_factory.mktemp("rules") / "drop")
     ingest_folder(scratch.url("monev_loader"), drop, "rules")
     with KoboReplayServer(FORM_RECORDS, "tok") as server:

@@ -8,7 +8,7 @@ import json
 
 import psycopg
 import pytest
-from conftest import RAW_TABLES, query
+from conftest import empty_scratch, query
 from workbooks import REG_HEADER, register
 
 from monev import config
@@ -30,9 +30,8 @@ LATEST_REGISTER = "daftar_kerja_sama_2026-01-20.xlsx"
 @pytest.fixture(scope="module")
 def world(scratch, tmp_path_factory):
     """The bundled samples, evaluated for 2025, gated and published once."""
+    empty_scratch(scratch, "reconciliation", "publication", "gate_result")
     with psycopg.connect(scratch.url()) as conn:
-        conn.execute("TRUNCATE " + ", ".join(f"raw.{t}" for t in RAW_TABLES)
-                     + ", audit.reconciliation, audit.publication, audit.gate_result")
         conn.execute("DELETE FROM evaluation.agreement_scorecard")
     work = tmp_path_factory.mktemp("gate")
     drop = stage_samples(work / "drop")

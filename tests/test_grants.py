@@ -13,6 +13,9 @@ ALLOWED = [
     ("monev_auditor", "SELECT count(*) FROM audit.reconciliation"),
     ("monev_auditor", "SELECT count(*) FROM audit.gate_result"),
     ("monev_bi", "SELECT count(*) FROM evaluation.sleeping_agreements"),
+    ("monev_auditor", "SELECT count(*) FROM audit.evaluation_trace"),
+    ("monev_auditor", "SELECT count(*) FROM audit.dbt_invocation"),
+    ("monev_transformer", "SELECT count(*) FROM audit.evaluation_trace"),
     ("monev_transformer", "DELETE FROM evaluation.agreement_scorecard WHERE tahun = -1"),
 ]
 REFUSED = [
@@ -30,6 +33,13 @@ REFUSED = [
     ("monev_bi", "SELECT count(*) FROM audit.gate_result"),
     ("monev_bi", "DELETE FROM evaluation.agreement_scorecard"),
     ("monev_transformer", "DELETE FROM audit.publication"),
+    ("monev_transformer", "UPDATE audit.gate_result SET passed = true"),
+    ("monev_transformer", "DELETE FROM audit.dbt_invocation"),
+    ("monev_loader", "UPDATE audit.reconciliation SET rows_skipped = 0"),
+    ("monev_bi", "SELECT count(*) FROM audit.evaluation_trace"),
+    ("monev_bi", "SELECT count(*) FROM audit.dbt_invocation"),
+    ("monev_bi", "SELECT count(*) FROM evaluation_staging.eval_trace"),
+    ("monev_bi", "SELECT count(*) FROM staging.stg_spreadsheet__reports"),
     ("monev_loader", "DELETE FROM raw.kobo_record"),
     ("monev_auditor", "INSERT INTO raw.quarantine (load_id, source, reason_code, reason, scope)"
                       " VALUES (gen_random_uuid(), 'drop', 'x', 'x', 'file')"),
@@ -80,3 +90,47 @@ def test_bi_sees_reporters_contacts_only_in_sleeping_agreements(e2e):
                WHERE column_name IN ('email', 'nama_pelapor', 'jabatan')
                  AND table_schema NOT IN ('pg_catalog', 'information_schema')""").fetchall()
     assert visible == [("evaluation.sleeping_agreements",)]
+
+
+# What each role may do on every table of each schema (SELECT, INSERT, UPDATE, DELETE);
+# audit's per-table inserts are in ALLOWED/REFUSED above.
+MATRIX = {
+    "raw": {"monev_loader": {"SELECT", "INSERT"}, "monev_transformer": {"SELECT"},
+            "monev_bi": set(), "monev_auditor": {"SELECT"}},
+    "audit": {"monev_bi": set(), "monev_auditor": {"SELECT"}},
+    "staging": {"monev_loader": set(), "monev_bi": set(), "monev_auditor": {"SELECT"}},
+    "intermediate": {"monev_loader": set(), "monev_bi": set(), "monev_auditor": {"SELECT"}},
+    "reference": {"monev_loader": set(), "monev_bi": set(), "monev_auditor": {"SELECT"}},
+    "marts": {"monev_loader": set(), "monev_bi": {"SELECT"}, "monev_auditor": {"SELECT"}},
+    "evaluation_staging": {"monev_loader": set(), "monev_bi": set(),
+                           "monev_auditor": {"SELECT"}},
+    "evaluation": {"monev_loader": set(), "monev_bi": {"SELECT"}, "monev_auditor": {"SELECT"}},
+}
+PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
+
+
+def test_grants_matrix_holds_on_every_table_of_every_schema(e2e):
+    """Every table and view that exists after a full run (models included), per role."""
+    wrong = []
+    with psycopg.connect(e2e["url"]) as conn:
+        relations = conn.execute(
+            "SELECT n.nspname, c.relname FROM pg_class AS c JOIN pg_namespace AS n"
+            " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'v', 'p', 'm')"
+            " AND n.nspname = ANY(%s)", [list(MATRIX)]).fetchall()
+        assert {schema for schema, _ in relations} == set(MATRIX)
+        for schema, name in relations:
+            for role, allowed in MATRIX[schema].items():
+                for privilege in PRIVILEGES:
+                    [(has,)] = conn.execute("SELECT has_table_privilege(%s, %s, %s)",
+                                            [role, f"{schema}.{name}", privilege])
+                    if has != (privilege in allowed):
+                        wrong.append((role, f"{schema}.{name}", privilege, has))
+        for role in ("monev_loader", "monev_transformer"):
+            for schema in ("audit", "raw"):
+                for name in (n for s, n in relations if s == schema):
+                    for privilege in ("UPDATE", "DELETE"):
+                        [(has,)] = conn.execute("SELECT has_table_privilege(%s, %s, %s)",
+                                                [role, f"{schema}.{name}", privilege])
+                        if has:
+                            wrong.append((role, f"{schema}.{name}", privilege, has))
+    assert wrong == []

@@ -8,9 +8,8 @@ import os
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import psycopg
 import pytest
-from conftest import RAW_TABLES, query
+from conftest import empty_scratch, query
 from rules_fixture import form_record
 from workbooks import register, report
 
@@ -53,9 +52,7 @@ def at(path, *when):
 @pytest.fixture(scope="module")
 def world(scratch, tmp_path_factory):
     """Stage 1 of the world, loaded and built (full); stage 2 is added by a test."""
-    with psycopg.connect(scratch.url()) as conn:
-        conn.execute("TRUNCATE " + ", ".join(f"raw.{t}" for t in RAW_TABLES)
-                     + ", audit.reconciliation")
+    empty_scratch(scratch, "reconciliation")
     drop = tmp_path_factory.mktemp("warehouse") / "drop"
     drop.mkdir()
     (drop / "mitra.csv").write_text(PARTNERS)

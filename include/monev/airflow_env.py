@@ -86,7 +86,33 @@ def environment(endpoint: config.Endpoint | None = None) -> dict[str, str]:
     }
     for role in CONNECTION_ROLES:
         env[f"AIRFLOW_CONN_{role.upper()}"] = connection_json(endpoint, role)
+    env.update(openlineage_environment())
     return env
+
+
+def lineage_events_path() -> Path:
+    return config.monev_home() / "lineage" / "events.jsonl"
+
+
+def openlineage_environment() -> dict[str, str]:
+    """Where Airflow's (and Cosmos's dbt) OpenLineage events go: the HTTP backend named
+    by ``MONEV_OPENLINEAGE_URL`` (e.g. Marquez), else one JSON event per line in
+    ``MONEV_HOME/lineage/events.jsonl``."""
+    url = os.environ.get("MONEV_OPENLINEAGE_URL")
+    if url:
+        transport = {"type": "http", "url": url, "endpoint": "api/v1/lineage"}
+    else:
+        path = lineage_events_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        transport = {"type": "file", "log_file_path": str(path), "append": True}
+    # Lineage comes from the tasks' declared inlets/outlets (and dbt's own events), not
+    # from hooks: a task's declared tables are what an auditor needs to follow.
+    policy = [{"scope": {}, "controls": {"hook_lineage": False, "include_source_code": False}}]
+    return {
+        "AIRFLOW__OPENLINEAGE__NAMESPACE": os.environ.get("MONEV_OPENLINEAGE_NAMESPACE", "monev"),
+        "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport),
+        "AIRFLOW__OPENLINEAGE__EMISSION_POLICY": json.dumps(policy),
+    }
 
 
 def apply(endpoint: config.Endpoint | None = None) -> dict[str, str]:

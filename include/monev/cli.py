@@ -84,6 +84,23 @@ def _cmd_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from monev.transform import docs_dir, generate_docs
+
+    index = generate_docs()
+    print(f"dbt docs (models, columns, tests, exposures, lineage graph): {index}")
+    print(f"serve them with: .venv/bin/python -m http.server -d {docs_dir()} 8081")
+    return 0
+
+
+def _cmd_metabase_setup(args: argparse.Namespace) -> int:
+    from monev.bi.metabase import setup
+
+    done = setup(args.url.rstrip("/"))
+    print("Metabase set up, warehouse added as monev_bi" if done else "Metabase already set up")
+    return 0
+
+
 def _cmd_airflow(args: argparse.Namespace) -> int:
     from monev.services import run_services
 
@@ -126,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--agreement", required=True, help="nomor perjanjian")
     tr.add_argument("--csv", help="also write the rows to this CSV file")
     tr.set_defaults(func=_cmd_trace)
+
+    docs = sub.add_parser("docs", help="build the dbt docs site under MONEV_HOME/dbt_docs")
+    docs.set_defaults(func=_cmd_docs)
+
+    mb = sub.add_parser("metabase-setup", help="first-run set-up of a Metabase: admin user "
+                        "(MB_ADMIN_EMAIL, MB_ADMIN_PASSWORD), the warehouse as monev_bi")
+    mb.add_argument("--url", default="http://metabase:3000", help="Metabase base URL")
+    mb.set_defaults(func=_cmd_metabase_setup)
 
     airflow = sub.add_parser("airflow", help="run Airflow's services until interrupted")
     airflow.set_defaults(func=_cmd_airflow)

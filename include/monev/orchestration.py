@@ -22,11 +22,39 @@ TRANSFORMER_CONN_ID = "monev_transformer"
 KOBO_CONN_ID = "monev_kobo"
 
 
-def raw_asset(table: str):
-    """The Airflow Asset of one raw table (drop and form DAGs write them; dbt reads them)."""
+def _connection_from_env(conn_id: str) -> dict:
+    """A connection's fields from its ``AIRFLOW_CONN_*`` variable (JSON or URI), read at
+    parse time without the metadata database; empty when it is defined elsewhere."""
+    import json
+    from urllib.parse import urlsplit
+
+    value = os.environ.get(f"AIRFLOW_CONN_{conn_id.upper()}", "")
+    if value.startswith("{"):
+        return json.loads(value)
+    if value:
+        parts = urlsplit(value)
+        return {"host": parts.hostname, "port": parts.port}
+    return {}
+
+
+def warehouse_netloc() -> str:
+    """``host:port`` of the warehouse, as dbt's OpenLineage events name it, so that the
+    Assets of the Python tasks and the dbt models meet in one lineage graph."""
+    conn = _connection_from_env(TRANSFORMER_CONN_ID)
+    return f"{conn.get('host') or 'monev-warehouse'}:{conn.get('port') or 5432}"
+
+
+def table_asset(schema: str, table: str):
+    """The Airflow Asset of one warehouse table (an OpenLineage dataset too). Its name is
+    its URI: a warehouse moved to another host is a new set of Assets, not a name clash."""
     from airflow.sdk import Asset
 
-    return Asset(name=f"raw.{table}", uri=f"postgres://monev-warehouse:5432/warehouse/raw/{table}")
+    return Asset(f"postgres://{warehouse_netloc()}/{config.WAREHOUSE_DB}/{schema}/{table}")
+
+
+def raw_asset(table: str):
+    """The Airflow Asset of one raw table (drop and form DAGs write them; dbt reads them)."""
+    return table_asset("raw", table)
 
 
 DROP_TABLES = ("file_receipt", "register_row", "partner_master_row", "report",
@@ -42,6 +70,32 @@ KOBO_TABLES = ("kobo_record", "kobo_sync", "kobo_deletion", "quarantine")
 
 def kobo_assets() -> list:
     return [raw_asset(t) for t in KOBO_TABLES]
+
+
+def drop_folder_asset():
+    """The drop folder, where the graph of the spreadsheet channel starts."""
+    from airflow.sdk import Asset
+
+    url = os.environ.get("MONEV_DROP_URL") or (config.monev_home() / "drop").as_uri()
+    return Asset(name="drop_folder", uri=url)
+
+
+def form_asset():
+    """The KoboToolbox form (data API) where the graph of the form channel starts."""
+    import json
+
+    from airflow.sdk import Asset
+
+    conn = _connection_from_env(KOBO_CONN_ID)
+    extra = conn.get("extra") or {}
+    extra = json.loads(extra) if isinstance(extra, str) else extra
+    base = (conn.get("host") or "https://kf.kobotoolbox.org").rstrip("/")
+    uid = extra.get("asset_uid") or "form"
+    return Asset(name="kobo_form", uri=f"{base}/api/v2/assets/{uid}/data/")
+
+
+def reconciliation_asset():
+    return table_asset("audit", "reconciliation")
 
 
 def default_drop_url() -> str:
@@ -136,18 +190,20 @@ def check_reconciliation(run_id: str | None) -> dict:
     return assert_run_reconciled(warehouse_url(LOADER_CONN_ID), run_id)
 
 
-def evaluation_asset(mart: str):
-    """The Airflow Asset of one published evaluation mart (BI tools and the report read it)."""
-    from airflow.sdk import Asset
-
-    return Asset(name=f"evaluation.{mart}",
-                 uri=f"postgres://monev-warehouse:5432/warehouse/evaluation/{mart}")
-
-
-def evaluation_assets() -> list:
+def evaluation_assets(schema: str = "evaluation") -> list:
+    """The evaluation marts: built in ``evaluation_staging``, published in ``evaluation``."""
     from monev.evaluation.marts import MARTS
 
-    return [evaluation_asset(m.name) for m in MARTS]
+    return [table_asset(schema, m.name) for m in MARTS]
+
+
+def gate_asset():
+    return table_asset("audit", "gate_result")
+
+
+def publication_asset():
+    return table_asset("audit", "publication")
+
 
 
 def evaluation_period(params: dict, logical_date) -> dict:
@@ -200,13 +256,29 @@ def write_report(period: dict) -> str:
                      dt.date.fromisoformat(period["as_of"])))
 
 
+def record_dbt_invocation(project_dir: str, context=None, **_) -> None:
+    """Cosmos callback after every dbt invocation (also a failed one): its run results
+    go to the audit trail with the Airflow run that caused them."""
+    from pathlib import Path
+
+    from monev.lineage.audit_trail import AirflowRun, project_manifest
+    from monev.lineage.audit_trail import record_dbt_invocation as record
+
+    ti = (context or {}).get("ti")
+    airflow = AirflowRun(ti.dag_id, ti.run_id, ti.task_id, ti.try_number) if ti else AirflowRun()
+    record(warehouse_url(TRANSFORMER_CONN_ID), Path(project_dir) / "target" / "run_results.json",
+           project_manifest(), airflow)
+
+
 def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,
-                   tests: bool = True) -> dict:
-    """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig for a Cosmos DAG or group.
+                   tests: bool = True, operator_args: dict | None = None) -> dict:
+    """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig (and operator args) for a
+    Cosmos DAG or group.
 
     The project is loaded from the manifest `make` builds with ``dbt parse``; the profile
     comes from the ``monev_transformer`` Airflow connection. ``tests=False`` leaves the
-    dbt tests to the caller (the evaluation's gate runs them).
+    dbt tests to the caller (the evaluation's gate runs them). Every dbt invocation is
+    recorded in the audit trail.
     """
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
@@ -234,4 +306,5 @@ def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = 
             should_detach_multiple_parents_tests=True,
         ),
         "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        "operator_args": {"callback": record_dbt_invocation, **(operator_args or {})},
     }

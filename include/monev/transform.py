@@ -25,10 +25,15 @@ def target_dir() -> Path:
     return config.monev_home() / "dbt_target"
 
 
+def docs_dir() -> Path:
+    return config.monev_home() / "dbt_docs"
+
+
 def dbt(args: list[str], endpoint: config.Endpoint | None = None, dbt_vars: dict | None = None,
-        *, url: str | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """``dbt <args>`` as monev_transformer (``url``, else the endpoint's); raises on failure
-    unless ``check`` is false."""
+        *, url: str | None = None, check: bool = True,
+        target: Path | None = None) -> subprocess.CompletedProcess:
+    """``dbt <args>`` as monev_transformer (``url``, else the endpoint's), artifacts in
+    ``target`` (default :func:`target_dir`); raises on failure unless ``check`` is false."""
     parts = urlsplit(url or (endpoint or config.endpoint()).url("monev_transformer"))
     env = {
         **os.environ,
@@ -40,7 +45,7 @@ def dbt(args: list[str], endpoint: config.Endpoint | None = None, dbt_vars: dict
         "MONEV_DBT_PASSWORD": unquote(parts.password or ""),
         "MONEV_DBT_DATABASE": parts.path.lstrip("/") or config.WAREHOUSE_DB,
     }
-    target = target_dir()
+    target = target or target_dir()
     command = [str(Path(sys.executable).with_name("dbt")), *args, "--target-path", str(target),
                "--log-path", str(target / "logs")]
     if dbt_vars:
@@ -50,3 +55,10 @@ def dbt(args: list[str], endpoint: config.Endpoint | None = None, dbt_vars: dict
     if check and proc.returncode != 0:
         raise DbtFailed(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}")
     return proc
+
+
+def generate_docs(endpoint: config.Endpoint | None = None) -> Path:
+    """The dbt docs site (``dbt docs generate``: manifest, catalog of the built warehouse,
+    lineage graph with exposures) in ``MONEV_HOME/dbt_docs``; returns its index.html."""
+    dbt(["docs", "generate", "--quiet"], endpoint, target=docs_dir())
+    return docs_dir() / "index.html"

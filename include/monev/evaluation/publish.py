@@ -1,6 +1,7 @@
 """Publishing an evaluation: the (tahun, as_of) built in ``evaluation_staging`` replaces
 that (tahun, as_of)'s rows in ``evaluation``, in one transaction, with a record in
-``audit.publication``. Other (tahun, as_of) rows are never touched."""
+``audit.publication`` and the trace of every published figure (``audit.published_trace``).
+Other (tahun, as_of) rows are never touched."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ import uuid
 import psycopg
 
 from monev.evaluation.marts import MARTS
+
+TRACE_COLUMNS = ("tahun, as_of, nomor_perjanjian, member_nomor, kind, channel, file_name,"
+                 " sha256, sheet, row_number, kobo_id, kobo_uuid, received_at, load_id,"
+                 " airflow_run_id, item_no, amount, counts, reason")
 
 
 class NotBuilt(RuntimeError):
@@ -50,8 +55,12 @@ def publish(conninfo: str, year: int, as_of: dt.date, gate_id: uuid.UUID | str,
                 f"INSERT INTO evaluation.{mart.name} ({cols}) SELECT {cols}"
                 f" FROM evaluation_staging.{mart.name} WHERE tahun = %s AND as_of = %s",
                 [year, as_of]).rowcount
+        publication_id = uuid.uuid4()
         conn.execute(
             "INSERT INTO audit.publication (publication_id, tahun, as_of, airflow_run_id,"
             " row_counts, gate_id) VALUES (%s, %s, %s, %s, %s, %s)",
-            [uuid.uuid4(), year, as_of, airflow_run_id, json.dumps(counts), gate_id])
+            [publication_id, year, as_of, airflow_run_id, json.dumps(counts), gate_id])
+        conn.execute(f"INSERT INTO audit.published_trace (publication_id, {TRACE_COLUMNS})"
+                     f" SELECT %s, {TRACE_COLUMNS} FROM evaluation_staging.eval_trace",
+                     [publication_id])
     return counts

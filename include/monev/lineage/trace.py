@@ -1,8 +1,9 @@
 """``monev trace``: every source row and form record behind one scorecard row.
 
-Reads ``evaluation_staging.eval_trace``, built with the evaluation for a (year, as_of);
-if the staging schema holds another (year, as_of), the evaluation models are rebuilt for
-the one asked (nothing is published by tracing).
+A published (year, as_of) is traced as published, from the view
+``audit.evaluation_trace``. Otherwise from ``evaluation_staging.eval_trace``, built with
+the evaluation; if the staging schema holds another (year, as_of), the evaluation models
+are rebuilt for the one asked (nothing is published by tracing).
 """
 
 from __future__ import annotations
@@ -20,24 +21,42 @@ COLUMNS = ("nomor_perjanjian", "member_nomor", "kind", "channel", "file_name", "
            "airflow_run_id", "item_no", "amount", "counts", "reason")
 
 
+ORDER = ('kind, member_nomor, channel, file_name COLLATE "C", sheet, row_number, kobo_id,'
+         ' received_at')
+
+
 def trace(url: str, year: int, as_of: dt.date, nomor: str) -> list[dict]:
     """``url``: the warehouse as monev_transformer (it may rebuild the evaluation)."""
-    from monev.transform import dbt
-
     with psycopg.connect(url) as conn:
+        if conn.execute("SELECT 1 FROM audit.publication WHERE tahun = %s AND as_of = %s",
+                        [year, as_of]).fetchone():
+            _require(conn, "SELECT 1 FROM evaluation.agreement_scorecard WHERE tahun = %s"
+                     " AND as_of = %s AND nomor_perjanjian = %s", [year, as_of, nomor])
+            return _rows(conn, "audit.evaluation_trace", year, as_of, nomor)
         current = built_period(conn)
     if current != (year, as_of):
+        from monev.transform import dbt
+
         dbt(["run", "--quiet", "--select", "tag:evaluation"], url=url,
             dbt_vars={"year": year, "as_of": as_of.isoformat()})
     with psycopg.connect(url) as conn:
-        if not conn.execute("SELECT 1 FROM evaluation_staging.eval_agreements"
-                            " WHERE nomor_perjanjian = %s", [nomor]).fetchone():
-            raise LookupError(f"{nomor} is not in the agreement register as of {as_of}")
-        cur = conn.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM evaluation_staging.eval_trace"
-            " WHERE nomor_perjanjian = %s ORDER BY kind, member_nomor, channel,"
-            " file_name COLLATE \"C\", sheet, row_number, kobo_id, received_at", [nomor])
-        return [dict(zip(COLUMNS, row, strict=True)) for row in cur]
+        _require(conn, "SELECT 1 FROM evaluation_staging.eval_agreements"
+                 " WHERE nomor_perjanjian = %s", [nomor])
+        return _rows(conn, "evaluation_staging.eval_trace", year, as_of, nomor)
+
+
+def _require(conn: psycopg.Connection, query: str, params: list) -> None:
+    """The agreement is in the evaluation (a scorecard row may have no source rows)."""
+    if not conn.execute(query, params).fetchone():
+        raise LookupError(f"{params[-1]} is not an agreement of the evaluation traced")
+
+
+def _rows(conn: psycopg.Connection, relation: str, year: int, as_of: dt.date,
+          nomor: str) -> list[dict]:
+    cur = conn.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM {relation} WHERE tahun = %s AND as_of = %s"
+        f" AND nomor_perjanjian = %s ORDER BY {ORDER}", [year, as_of, nomor])
+    return [dict(zip(COLUMNS, row, strict=True)) for row in cur]
 
 
 def as_csv(rows: list[dict]) -> str:

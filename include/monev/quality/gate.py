@@ -79,8 +79,9 @@ def _gx_context():
     return context
 
 
-def run_expectations(url: str, year: int, as_of: dt.date) -> tuple[list[CheckResult], str]:
-    """One GX checkpoint over every dataset of the gate; returns results and Data Docs URL."""
+def run_expectations(url: str, year: int, as_of: dt.date) -> tuple[list[CheckResult], str, dict]:
+    """One GX checkpoint over every dataset of the gate; returns the results, the Data Docs
+    URL and GX's own description of the checkpoint run (for the audit trail)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
     from great_expectations.checkpoint import UpdateDataDocsAction
@@ -121,15 +122,20 @@ def run_expectations(url: str, year: int, as_of: dt.date) -> tuple[list[CheckRes
                                    bool(r.success), int(count),
                                    list(r.result.get("partial_unexpected_list") or [])))
     docs = context.get_docs_sites_urls()
-    return results, (docs[0]["site_url"] if docs else None)
+    return results, (docs[0]["site_url"] if docs else None), run.describe_dict()
 
 
-def run_dbt_tests(url: str, year: int, as_of: dt.date) -> list[CheckResult]:
-    """The dbt tests (generic, custom and unit) of the evaluation models."""
+def run_dbt_tests(url: str, year: int, as_of: dt.date,
+                  airflow_run_id: str | None = None) -> list[CheckResult]:
+    """The dbt tests (generic, custom and unit) of the evaluation models (recorded in the
+    audit trail like every dbt invocation)."""
+    from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
     from monev.transform import dbt, target_dir
 
     dbt(["test", "--select", "tag:evaluation", "--quiet"], url=url, check=False,
         dbt_vars={"year": year, "as_of": as_of.isoformat()})
+    record_dbt_invocation(url, target_dir() / "run_results.json",
+                          target_dir() / "manifest.json", AirflowRun(run_id=airflow_run_id))
     run_results = json.loads((target_dir() / "run_results.json").read_text())
     results = []
     for r in run_results["results"]:
@@ -152,14 +158,15 @@ def run_gate(url: str, year: int, as_of: dt.date, airflow_run_id: str | None = N
     with psycopg.connect(url) as conn:
         if built_period(conn) != (year, as_of):
             raise NotBuilt(f"evaluation_staging holds {built_period(conn)}, not {year}, {as_of}")
-    expectations, docs = run_expectations(url, year, as_of)
-    checks = expectations + (run_dbt_tests(url, year, as_of) if dbt_tests else [])
+    expectations, docs, gx_results = run_expectations(url, year, as_of)
+    checks = expectations + (run_dbt_tests(url, year, as_of, airflow_run_id) if dbt_tests else [])
     result = GateResult(uuid.uuid4(), all(c.passed for c in checks), checks, docs)
     with psycopg.connect(url) as conn:
         conn.execute(
             "INSERT INTO audit.gate_result (gate_id, tahun, as_of, airflow_run_id, passed,"
-            " checks, data_docs) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            " checks, data_docs, gx_results) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             [result.gate_id, year, as_of, airflow_run_id, result.passed,
-             json.dumps([asdict(c) for c in checks], default=str, ensure_ascii=False), docs])
+             json.dumps([asdict(c) for c in checks], default=str, ensure_ascii=False), docs,
+             json.dumps(gx_results, default=str, ensure_ascii=False)])
     (log.info if result.passed else log.error)("%s", result.summary())
     return result

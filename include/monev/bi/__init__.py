@@ -1,0 +1,1 @@
+"""BI tools on the warehouse (as ``monev_bi``)."""

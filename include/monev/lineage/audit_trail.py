@@ -1,0 +1,53 @@
+"""The audit trail of dbt: each invocation's ``run_results.json`` in
+``audit.dbt_invocation``, with the project manifest it ran from (``audit.dbt_manifest``,
+stored once per version), so an auditor can say which model code built a figure and
+which tests passed on it, per Airflow run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from monev import config
+
+
+@dataclass(frozen=True)
+class AirflowRun:
+    dag_id: str | None = None
+    run_id: str | None = None
+    task_id: str | None = None
+    try_number: int | None = None
+
+
+def project_manifest() -> Path:
+    """The manifest ``make`` builds with ``dbt parse``: the project Cosmos renders and runs."""
+    return config.DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def record_dbt_invocation(url: str, run_results: Path, manifest: Path,
+                          airflow: AirflowRun = AirflowRun()) -> str | None:
+    """Append one dbt invocation (and its manifest, if new); returns its invocation id,
+    or None when dbt wrote no run results (it failed before running anything)."""
+    if not run_results.is_file():
+        return None
+    results = json.loads(run_results.read_text())
+    manifest_bytes = manifest.read_bytes()
+    sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+    invocation_id = results["metadata"]["invocation_id"]
+    command = (results.get("args") or {}).get("which") or "unknown"
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO audit.dbt_manifest (manifest_sha256, manifest)"
+                     " VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                     [sha256, manifest_bytes.decode()])
+        conn.execute(
+            "INSERT INTO audit.dbt_invocation (invocation_id, airflow_dag_id, airflow_run_id,"
+            " airflow_task_id, try_number, command, manifest_sha256, run_results)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [invocation_id, airflow.dag_id, airflow.run_id, airflow.task_id,
+             airflow.try_number, command, sha256, json.dumps(results)])
+    return invocation_id
