@@ -77,7 +77,7 @@ def drop_folder_asset():
     from airflow.sdk import Asset
 
     url = os.environ.get("MONEV_DROP_URL") or (config.monev_home() / "drop").as_uri()
-    return Asset(name="drop_folder", uri=url)
+    return Asset(url)  # named by its URI, like the tables: another folder, another Asset
 
 
 def form_asset():
@@ -91,7 +91,7 @@ def form_asset():
     extra = json.loads(extra) if isinstance(extra, str) else extra
     base = (conn.get("host") or "https://kf.kobotoolbox.org").rstrip("/")
     uid = extra.get("asset_uid") or "form"
-    return Asset(name="kobo_form", uri=f"{base}/api/v2/assets/{uid}/data/")
+    return Asset(f"{base}/api/v2/assets/{uid}/data/")
 
 
 def reconciliation_asset():
