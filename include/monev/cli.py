@@ -101,6 +101,17 @@ def _cmd_metabase_setup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from monev.generate.world import generate
+
+    manifest = generate(Path(args.out), args.partners, args.agreements, args.years, args.seed,
+                        args.outcomes, args.messiness, args.last_year, args.increment)
+    print(json.dumps(manifest, indent=2))
+    print(f"drop folder: {Path(args.out) / 'drop'}; form records: "
+          f"{Path(args.out) / 'kobo' / 'records.json'}")
+    return 0
+
+
 def _cmd_airflow(args: argparse.Namespace) -> int:
     from monev.services import run_services
 
@@ -151,6 +162,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "(MB_ADMIN_EMAIL, MB_ADMIN_PASSWORD), the warehouse as monev_bi")
     mb.add_argument("--url", default="http://metabase:3000", help="Metabase base URL")
     mb.set_defaults(func=_cmd_metabase_setup)
+
+    gen = sub.add_parser("generate", help="generated data in the shapes of sources.md "
+                         "(national scale by default), with its messiness at a set rate")
+    gen.add_argument("--partners", type=int, default=600)
+    gen.add_argument("--agreements", type=int, default=3000)
+    gen.add_argument("--years", type=int, default=5)
+    gen.add_argument("--last-year", type=int, default=2025)
+    gen.add_argument("--outcomes", type=int, default=1_000_000,
+                     help="about this many outcome rows (workbook rows + form records)")
+    gen.add_argument("--messiness", type=float, default=0.02,
+                     help="share of values written messily (numbers, dates, provinces ...)")
+    gen.add_argument("--increment", type=float, default=0.01,
+                     help="share of reports held back in OUT/increment (incremental runs)")
+    gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--out", required=True)
+    gen.set_defaults(func=_cmd_generate)
 
     airflow = sub.add_parser("airflow", help="run Airflow's services until interrupted")
     airflow.set_defaults(func=_cmd_airflow)

@@ -1,0 +1,1 @@
+"""``monev generate``: national-scale test data in the shapes of sources.md."""
