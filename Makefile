@@ -51,6 +51,13 @@ test: venv manifest
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	$(BIN)/monev db stop; rm -rf $$home; exit $$rc
 
+# Figures, not tests (BENCHMARKS.md): DAG parse, ingestion, national scale at 10% and 100%.
+bench: venv manifest
+	$(BIN)/python benchmarks/dag_parse.py
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/scale.py --scale 0.1
+	$(BIN)/python benchmarks/scale.py --scale 1
+
 lint: venv
 	$(BIN)/ruff check include dags tests benchmarks
 	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests analyses --processes 2

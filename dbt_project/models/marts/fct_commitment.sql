@@ -2,7 +2,12 @@
 -- workbook's agreement, year, semester and received time. Which copy counts for an
 -- evaluation depends on its cut-off: see the evaluation models. Incremental: rows never change.
 {{ config(materialized='incremental', unique_key='commitment_key',
-          incremental_strategy='delete+insert', on_schema_change='fail') }}
+          incremental_strategy='delete+insert', on_schema_change='fail',
+          indexes=[
+              {'columns': ['commitment_key'], 'unique': True},
+              {'columns': ['workbook_load_id']},
+              {'columns': ['tahun', 'indicator_key']},
+          ]) }}
 
 select
     md5(c.workbook_load_id::text || '/' || c.row_number) as commitment_key,

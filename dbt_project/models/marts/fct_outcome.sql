@@ -4,7 +4,12 @@
 -- Incremental: a workbook row never changes; a form record's versions are re-read when it
 -- gets a new version or is deleted (changed_at).
 {{ config(materialized='incremental', unique_key='outcome_key',
-          incremental_strategy='delete+insert', on_schema_change='fail') }}
+          incremental_strategy='delete+insert', on_schema_change='fail',
+          indexes=[
+              {'columns': ['outcome_key'], 'unique': True},
+              {'columns': ['workbook_load_id']},
+              {'columns': ['nomor_perjanjian', 'tahun', 'no_rencana_aksi']},
+          ]) }}
 
 select
     coalesce(md5('version/' || version_id), source_record_key) as outcome_key,

@@ -1,6 +1,11 @@
 -- Reports: every workbook (superseded ones too) and every form record (its latest
 -- version), for an agreement, year and semester, by channel, with its received time.
 -- Reporters' contacts stay out (BI reads marts): see stg_spreadsheet__reports.
+{{ config(indexes=[
+    {'columns': ['workbook_load_id']},
+    {'columns': ['nomor_perjanjian', 'tahun', 'semester']},
+]) }}
+
 select
     md5('workbook/' || workbook_load_id) as report_key,
     'workbook' as channel,

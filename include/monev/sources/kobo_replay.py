@@ -46,11 +46,13 @@ class KoboReplayServer:
         self.requests: list[str] = []
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
+        self._selections: dict[str, list[dict]] = {}  # query -> matching records, by _id
 
     # --- the records, as partners and reviewers change them -------------------------
     def edit(self, kobo_id: int, **fields) -> None:
         """An edit: new ``_uuid`` and instanceID; ``_id`` and ``_submission_time`` kept."""
         with self._lock:
+            self._selections.clear()
             record = self.records[kobo_id]
             record.update(fields)
             new = str(uuid.uuid4())
@@ -59,15 +61,18 @@ class KoboReplayServer:
 
     def review(self, kobo_id: int, status_uid: str) -> None:
         with self._lock:
+            self._selections.clear()
             self.records[kobo_id]["_validation_status"] = {"uid": status_uid,
                                                            "label": status_uid}
 
     def delete(self, kobo_id: int) -> None:
         with self._lock:
+            self._selections.clear()
             del self.records[kobo_id]
 
     def add(self, record: dict) -> None:
         with self._lock:
+            self._selections.clear()
             self.records[int(record["_id"])] = copy.deepcopy(record)
 
     def fail_next(self, kind: str, value: float, times: int = 1) -> None:
@@ -127,13 +132,16 @@ class KoboReplayServer:
         if url.path.rstrip("/") != f"/api/v2/assets/{self.asset_uid}/data":
             return 404, {"detail": "Not found."}
         params = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        query = json.loads(params.get("query", "{}"))
+        query_text = params.get("query", "{}")
         start = int(params.get("start", 0))
         limit = min(int(params.get("limit", self.page_cap)), self.page_cap)
-        with self._lock:
-            selected = [copy.deepcopy(r) for _, r in sorted(self.records.items())
-                        if matches(r, query)]
-        page = selected[start:start + limit]
+        with self._lock:  # one selection per query while the records do not change
+            if query_text not in self._selections:
+                query = json.loads(query_text)
+                self._selections[query_text] = [r for _, r in sorted(self.records.items())
+                                                if matches(r, query)]
+            selected = self._selections[query_text]
+            page = [copy.deepcopy(r) for r in selected[start:start + limit]]
         def link(offset):
             return f"{self.base_url}{url.path}?{urlencode({**params, 'start': offset})}"
         return 200, {

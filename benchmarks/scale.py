@@ -1,0 +1,278 @@
+"""National scale: generated data through the real pipeline, each figure beside a bare
+baseline from the same run.
+
+    .venv/bin/python benchmarks/scale.py [--scale 1.0] [--year 2025]
+
+``--scale 1`` is 600 partners, 3,000 agreements, 5 years, about 1 million outcome rows
+(workbooks and form records). Starts its own PostgreSQL under a throwaway MONEV_HOME,
+serves the form records from a replay server (its own process), and prints:
+ingestion rows/s (workbooks, forms) beside a bare calamine read and bare COPY; the full
+build and evaluation of one year through Airflow, wall time and dbt/SQL time (from the
+audit trail's run_results); the same after 1% new submissions; peak memory of every
+process; plans and times of the BI queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import psutil
+import psycopg
+from psycopg.types.string import TextLoader
+
+BI_QUERIES = {
+    "scorecards of a year": "SELECT * FROM evaluation.agreement_scorecard"
+                            " WHERE tahun = %(year)s ORDER BY skor DESC",
+    "partner scorecards of a year": "SELECT * FROM evaluation.partner_scorecard"
+                                    " WHERE tahun = %(year)s",
+    "targets vs achieved by bidang and province": None,  # analyses/targets_vs_achieved.sql
+}
+
+
+FIGURES: list[str] = []
+
+
+def say(line: str = "") -> None:
+    """A figure for the summary printed at the end (Airflow and dbt log a lot meanwhile)."""
+    FIGURES.append(line)
+    print(line, flush=True)
+
+
+class MemorySampler(threading.Thread):
+    """Peak RSS per process group (this process, its children, PostgreSQL, the replay
+    server), sampled every 0.2 s."""
+
+    def __init__(self, groups: dict[str, callable]):
+        super().__init__(daemon=True)
+        self.groups, self.peak, self.peak_total = groups, defaultdict(int), defaultdict(int)
+        self.running = True
+
+    def run(self):
+        while self.running:
+            for name, processes in self.groups.items():
+                total = 0
+                for p in processes():
+                    try:
+                        rss = p.memory_info().rss
+                    except psutil.Error:
+                        continue
+                    total += rss
+                    self.peak[name] = max(self.peak[name], rss)
+                self.peak_total[name] = max(self.peak_total[name], total)
+            time.sleep(0.2)
+
+
+def serve(records_path: Path, token: str, asset: str, queue) -> None:
+    from monev.sources.kobo_replay import KoboReplayServer
+
+    records = json.loads(records_path.read_text())
+    server = KoboReplayServer(records, token, asset, page_cap=1000).start()
+    queue.put(server.base_url)
+    threading.Event().wait()
+
+
+def start_replay(records_path: Path, token: str, asset: str):
+    queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=serve, args=(records_path, token, asset, queue),
+                                      daemon=True)
+    process.start()
+    return process, queue.get(timeout=600)
+
+
+def bare_calamine(folder: Path) -> tuple[int, float]:
+    from python_calamine import CalamineWorkbook
+
+    t, rows = time.perf_counter(), 0
+    for path in sorted(folder.glob("*.xlsx")):
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            rows += len(wb.get_sheet_by_name(name).to_python())
+    return rows, time.perf_counter() - t
+
+
+def bare_copy(url: str, table: str) -> tuple[int, float]:
+    with psycopg.connect(url) as conn:
+        conn.adapters.register_loader("jsonb", TextLoader)
+        data = conn.execute(f"SELECT * FROM raw.{table}").fetchall()
+        conn.execute(f"CREATE TEMP TABLE copy_probe (LIKE raw.{table})")
+        t = time.perf_counter()
+        with conn.cursor().copy("COPY copy_probe FROM STDIN") as copy:
+            for row in data:
+                copy.write_row(row)
+        return len(data), time.perf_counter() - t
+
+
+def bare_fetch(base_url: str, asset: str, token: str) -> tuple[int, float]:
+    from monev.sources.kobo_client import KoboClient
+
+    t, rows = time.perf_counter(), 0
+    for page in KoboClient(base_url, asset, token).pages():
+        rows += len(page.results)
+    return rows, time.perf_counter() - t
+
+
+def dbt_seconds(url: str, run_id: str) -> float:
+    [(secs,)] = query(url, "SELECT coalesce(sum((run_results->>'elapsed_time')::numeric), 0)"
+                           " FROM audit.dbt_invocation WHERE airflow_run_id = %s", [run_id])
+    return float(secs)
+
+
+def query(url: str, sql: str, params=None) -> list[tuple]:
+    with psycopg.connect(url) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def seconds(run) -> float:
+    return (run.end_date - run.start_date).total_seconds()
+
+
+def explain(url: str, year: int) -> list[str]:
+    from monev.transform import dbt, target_dir
+
+    out = []
+    dbt(["compile", "--quiet", "--select", "targets_vs_achieved"])
+    analysis = target_dir() / "compiled" / "monev" / "analyses" / "targets_vs_achieved.sql"
+    with psycopg.connect(url) as conn:
+        for name, sql in BI_QUERIES.items():
+            sql = sql or analysis.read_text().replace("%", "%%")
+            plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, {"year": year}) \
+                .fetchone()[0][0]
+            nodes, stack = [], [plan["Plan"]]
+            while stack:
+                node = stack.pop()
+                nodes.append(node["Node Type"] + (f" on {node['Relation Name']}"
+                                                  if "Relation Name" in node else "")
+                             + (f" using {node['Index Name']}" if "Index Name" in node else ""))
+                stack.extend(node.get("Plans", []))
+            out.append(f"  {name}: {plan['Execution Time']:.1f} ms; "
+                       f"{'; '.join(n for n in nodes if 'Scan' in n)}")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="monev-scale-"))
+    os.chmod(work, 0o755)
+    os.environ["MONEV_HOME"] = str(work / "home")
+    (work / "home").mkdir()
+    from monev.db.cluster import EmbeddedPostgres
+    from monev.generate.world import generate
+    from monev.runner import prepare_airflow, run_dag
+
+    say(f"machine: {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.1f} GiB RAM; scale {args.scale}")
+    t = time.perf_counter()
+    data = work / "data"
+    made = generate(data, round(600 * args.scale), round(3000 * args.scale), 5, seed=1,
+                    outcomes=round(1_000_000 * args.scale))
+    say(f"generated in {time.perf_counter() - t:.0f} s: {made['drop_files']} files, "
+          f"{made['workbook_rows']} workbook outcome rows, {made['form_records']} form "
+          f"records ({made['increment_files']} files and {made['increment_form_records']} "
+          f"records held back for the incremental run)")
+
+    cluster = EmbeddedPostgres(work / "home")
+    endpoint = cluster.start()
+    url = endpoint.url()
+    token, asset = "bench-token", "aBench"
+    os.environ["MONEV_KOBO_TOKEN"] = token
+    replay, kobo_url = start_replay(data / "kobo" / "records.json", token, asset)
+    me = psutil.Process()
+    postmaster = psutil.Process(int((Path(cluster.data_dir) / "postmaster.pid")
+                                    .read_text().split()[0]))
+    sampler = MemorySampler({
+        "monev (Airflow dag.test, tasks, dbt in-process)": lambda: [me],
+        "subprocesses (dbt, OpenLineage)": lambda: me.children(recursive=True),
+        "PostgreSQL (server and backends)": lambda: [postmaster, *postmaster.children()],
+    })
+    sampler.start()
+    try:
+        prepare_airflow()
+        drop = data / "drop"
+        runs = {"ingest_drop": run_dag("monev_ingest_drop", {"drop_url": drop.as_uri()}),
+                "ingest_kobo": run_dag("monev_ingest_kobo", {
+                    "kobo_url": kobo_url, "asset_uid": asset, "full_sweep": True})}
+        [(wb_rows,)] = query(url, "SELECT sum(rows_arrived) FROM audit.reconciliation"
+                                  " WHERE source = 'drop'")
+        [(form_rows,)] = query(url, "SELECT sum(rows_arrived) FROM audit.reconciliation"
+                                    " WHERE source = 'kobo'")
+        cal_rows, cal_s = bare_calamine(drop)
+        copy_rows, copy_s = bare_copy(url, "realisasi_row")
+        fetch_rows, fetch_s = bare_fetch(kobo_url, asset, token)
+        kcopy_rows, kcopy_s = bare_copy(url, "kobo_record")
+        say("\ningestion (through Airflow: dag.test, monev_loader):")
+        say(f"  workbooks: {wb_rows} data rows in {seconds(runs['ingest_drop']):.0f} s = "
+              f"{wb_rows / seconds(runs['ingest_drop']):,.0f} rows/s | bare calamine read of "
+              f"every sheet: {cal_rows / cal_s:,.0f} rows/s | bare COPY: "
+              f"{copy_rows / copy_s:,.0f} rows/s")
+        say(f"  forms: {form_rows} records in {seconds(runs['ingest_kobo']):.0f} s = "
+              f"{form_rows / seconds(runs['ingest_kobo']):,.0f} rows/s | bare API fetch: "
+              f"{fetch_rows / fetch_s:,.0f} rows/s | bare COPY: {kcopy_rows / kcopy_s:,.0f} rows/s")
+
+        full = {"warehouse": run_dag("monev_warehouse"),
+                "evaluate": run_dag("monev_evaluate", {"year": args.year,
+                                                       "refresh_inputs": False})}
+        say(f"\nfull build + evaluation of {args.year} (through Airflow):")
+        for name, run in full.items():
+            say(f"  {name}: wall {seconds(run):.0f} s, "
+                  f"dbt/SQL {dbt_seconds(url, run.run_id):.0f} s")
+        total = sum(seconds(r) for r in full.values())
+        say(f"  total {total:.0f} s ({total / 60:.1f} min; target <= 10 min)")
+        [(size,)] = query(url, "SELECT pg_size_pretty(pg_database_size('warehouse'))")
+        [(outcomes,)] = query(url, "SELECT count(*) FROM marts.fct_outcome")
+        say(f"  warehouse database {size}; marts.fct_outcome {outcomes:,} rows")
+
+        for path in (data / "increment" / "drop").iterdir():
+            shutil.copy2(path, drop / path.name)
+        replay.terminate()
+        combined = json.loads((data / "kobo" / "records.json").read_text()) + json.loads(
+            (data / "increment" / "kobo" / "records.json").read_text())
+        (data / "all_records.json").write_text(json.dumps(combined))
+        del combined
+        replay, kobo_url = start_replay(data / "all_records.json", token, asset)
+        incremental = {
+            "ingest_drop": run_dag("monev_ingest_drop", {"drop_url": drop.as_uri()}),
+            "ingest_kobo": run_dag("monev_ingest_kobo", {"kobo_url": kobo_url,
+                                                         "asset_uid": asset}),
+            "warehouse": run_dag("monev_warehouse"),
+            "evaluate": run_dag("monev_evaluate", {"year": args.year,
+                                                   "refresh_inputs": False})}
+        say("\nincremental run after 1% new submissions:")
+        for name in ("warehouse", "evaluate"):
+            inc = dbt_seconds(url, incremental[name].run_id)
+            ful = dbt_seconds(url, full[name].run_id)
+            say(f"  {name}: wall {seconds(incremental[name]):.0f} s, dbt/SQL {inc:.0f} s = "
+                  f"{100 * inc / ful:.0f}% of the full build's {ful:.0f} s")
+        say("\nBI queries (EXPLAIN ANALYZE, as the owner):")
+        say("\n".join(explain(url, args.year)))
+    finally:
+        sampler.running = False
+        sampler.join()
+        replay.terminate()
+        from airflow import settings
+
+        settings.dispose_orm()  # before its database goes away
+        cluster.stop()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    say("\npeak memory (RSS):")
+    for name in sampler.groups:
+        say(f"  {name}: largest process {sampler.peak[name] / 2**20:,.0f} MiB, "
+            f"all together {sampler.peak_total[name] / 2**20:,.0f} MiB")
+    print("\n" + "=" * 30 + " summary " + "=" * 30 + "\n" + "\n".join(FIGURES))
+
+
+if __name__ == "__main__":
+    main()
