@@ -77,3 +77,17 @@ def test_airflow_services_emit_lineage():
     env = _compose()["x-monev-common"]["environment"]
     assert "file" in env["AIRFLOW__OPENLINEAGE__TRANSPORT"]
     assert "hook_lineage" in env["AIRFLOW__OPENLINEAGE__EMISSION_POLICY"]
+
+
+def test_celery_profile_adds_a_broker_and_scalable_workers():
+    services = _compose()["services"]
+    assert services["redis"]["profiles"] == ["celery"]
+    worker = services["airflow-worker"]
+    assert worker["profiles"] == ["celery"] and worker["command"][:3] == ["airflow", "celery",
+                                                                         "worker"]
+    assert "container_name" not in worker  # `--scale airflow-worker=N` needs no fixed name
+    assert worker["depends_on"]["redis"]["condition"] == "service_healthy"
+    env = worker["environment"]
+    assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis")
+    assert "CeleryExecutor" not in str(_compose()["x-monev-common"]["environment"]
+                                       ["AIRFLOW__CORE__EXECUTOR"])  # LocalExecutor by default
