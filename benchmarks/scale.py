@@ -120,10 +120,30 @@ def bare_fetch(base_url: str, asset: str, token: str) -> tuple[int, float]:
     return rows, time.perf_counter() - t
 
 
-def dbt_seconds(url: str, run_id: str) -> float:
-    [(secs,)] = query(url, "SELECT coalesce(sum((run_results->>'elapsed_time')::numeric), 0)"
-                           " FROM audit.dbt_invocation WHERE airflow_run_id = %s", [run_id])
-    return float(secs)
+def dbt_time(url: str, run_id: str) -> dict:
+    """dbt's own timing of one Airflow run, from the audit trail: the SQL of models and of
+    tests (each node's execution_time), and whole invocations (elapsed_time, which adds
+    dbt's start-up, parse and connection per task)."""
+    nodes = query(url, """
+        SELECT r->>'unique_id', (r->>'execution_time')::numeric
+        FROM audit.dbt_invocation AS i, jsonb_array_elements(i.run_results->'results') AS r
+        WHERE i.airflow_run_id = %s""", [run_id])
+    [(elapsed,)] = query(url, "SELECT coalesce(sum((run_results->>'elapsed_time')::numeric),"
+                              " 0) FROM audit.dbt_invocation WHERE airflow_run_id = %s",
+                         [run_id])
+    models = [(float(t), n) for n, t in nodes if not n.startswith(("test.", "unit_test."))]
+    tests = [float(t) for n, t in nodes if n.startswith(("test.", "unit_test."))]
+    top = ", ".join(f"{n.split('.')[-1]} {t:.1f}s" for t, n in sorted(models, reverse=True)[:4])
+    return {"models": sum(t for t, _ in models), "tests": sum(tests),
+            "invocations": float(elapsed), "top": top}
+
+
+def describe(name: str, wall: float, t: dict, full: dict | None = None) -> str:
+    share = f" = {100 * t['models'] / full['models']:.0f}% of the full build's " \
+            f"{full['models']:.1f} s" if full else ""
+    return (f"  {name}: wall {wall:.0f} s | dbt models' SQL {t['models']:.1f} s{share} | "
+            f"dbt tests {t['tests']:.1f} s | dbt invocations in all {t['invocations']:.0f} s"
+            f"\n    slowest models: {t['top']}")
 
 
 def query(url: str, sql: str, params=None) -> list[tuple]:
@@ -225,9 +245,9 @@ def main() -> None:
                 "evaluate": run_dag("monev_evaluate", {"year": args.year,
                                                        "refresh_inputs": False})}
         say(f"\nfull build + evaluation of {args.year} (through Airflow):")
+        full_time = {name: dbt_time(url, run.run_id) for name, run in full.items()}
         for name, run in full.items():
-            say(f"  {name}: wall {seconds(run):.0f} s, "
-                  f"dbt/SQL {dbt_seconds(url, run.run_id):.0f} s")
+            say(describe(name, seconds(run), full_time[name]))
         total = sum(seconds(r) for r in full.values())
         say(f"  total {total:.0f} s ({total / 60:.1f} min; target <= 10 min)")
         [(size,)] = query(url, "SELECT pg_size_pretty(pg_database_size('warehouse'))")
@@ -251,10 +271,8 @@ def main() -> None:
                                                    "refresh_inputs": False})}
         say("\nincremental run after 1% new submissions:")
         for name in ("warehouse", "evaluate"):
-            inc = dbt_seconds(url, incremental[name].run_id)
-            ful = dbt_seconds(url, full[name].run_id)
-            say(f"  {name}: wall {seconds(incremental[name]):.0f} s, dbt/SQL {inc:.0f} s = "
-                  f"{100 * inc / ful:.0f}% of the full build's {ful:.0f} s")
+            say(describe(name, seconds(incremental[name]),
+                         dbt_time(url, incremental[name].run_id), full_time[name]))
         say("\nBI queries (EXPLAIN ANALYZE, as the owner):")
         say("\n".join(explain(url, args.year)))
     finally:

@@ -7,6 +7,7 @@
               {'columns': ['commitment_key'], 'unique': True},
               {'columns': ['workbook_load_id']},
               {'columns': ['tahun', 'indicator_key']},
+              {'columns': ['loaded_at']},
           ]) }}
 
 select

@@ -9,6 +9,7 @@
               {'columns': ['outcome_key'], 'unique': True},
               {'columns': ['workbook_load_id']},
               {'columns': ['nomor_perjanjian', 'tahun', 'no_rencana_aksi']},
+              {'columns': ['changed_at']},
           ]) }}
 
 select
@@ -46,4 +47,6 @@ select
     is_deleted,
     changed_at
 from {{ ref('int_outcomes_unioned') }}
-where {{ changed_since_last_run('changed_at', 'changed_at') }}
+where
+    {{ changed_since_last_run('changed_at', 'changed_at') }}
+    and (channel = 'workbook' or {{ form_records_changed_since_last_run('changed_at') }})
