@@ -54,11 +54,13 @@ class MemorySampler(threading.Thread):
     def __init__(self, groups: dict[str, callable]):
         super().__init__(daemon=True)
         self.groups, self.peak, self.peak_total = groups, defaultdict(int), defaultdict(int)
-        self.running = True
+        self.running, self.paused = True, False
 
     def run(self):
         while self.running:
             for name, processes in self.groups.items():
+                if self.paused:  # the bare baselines run in this process: not monev's
+                    break
                 total = 0
                 for p in processes():
                     try:
@@ -81,9 +83,12 @@ def serve(records_path: Path, token: str, asset: str, queue) -> None:
 
 
 def start_replay(records_path: Path, token: str, asset: str):
-    queue = multiprocessing.Queue()
-    process = multiprocessing.Process(target=serve, args=(records_path, token, asset, queue),
-                                      daemon=True)
+    """The replay server in a fresh interpreter ("spawn": nothing inherited from Airflow,
+    whose signal handlers would keep it alive); stop it with ``kill()``."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=serve, args=(records_path, token, asset, queue),
+                              daemon=True)
     process.start()
     return process, queue.get(timeout=600)
 
@@ -228,10 +233,12 @@ def main() -> None:
                                   " WHERE source = 'drop'")
         [(form_rows,)] = query(url, "SELECT sum(rows_arrived) FROM audit.reconciliation"
                                     " WHERE source = 'kobo'")
+        sampler.paused = True
         cal_rows, cal_s = bare_calamine(drop)
         copy_rows, copy_s = bare_copy(url, "realisasi_row")
         fetch_rows, fetch_s = bare_fetch(kobo_url, asset, token)
         kcopy_rows, kcopy_s = bare_copy(url, "kobo_record")
+        sampler.paused = False
         say("\ningestion (through Airflow: dag.test, monev_loader):")
         say(f"  workbooks: {wb_rows} data rows in {seconds(runs['ingest_drop']):.0f} s = "
               f"{wb_rows / seconds(runs['ingest_drop']):,.0f} rows/s | bare calamine read of "
@@ -256,7 +263,7 @@ def main() -> None:
 
         for path in (data / "increment" / "drop").iterdir():
             shutil.copy2(path, drop / path.name)
-        replay.terminate()
+        replay.kill()
         combined = json.loads((data / "kobo" / "records.json").read_text()) + json.loads(
             (data / "increment" / "kobo" / "records.json").read_text())
         (data / "all_records.json").write_text(json.dumps(combined))
@@ -278,7 +285,7 @@ def main() -> None:
     finally:
         sampler.running = False
         sampler.join()
-        replay.terminate()
+        replay.kill()
         from airflow import settings
 
         settings.dispose_orm()  # before its database goes away

@@ -1,33 +1,33 @@
-{#- Incremental facts re-read what changed since their newest row, with a lookback so a
-    load committed late (its loaded_at taken when its transaction began) is not missed;
-    delete+insert on the key makes re-reading a row harmless. -#}
-{% macro changed_since_last_run(expr, column) -%}
-    {%- set lookback = var('incremental_lookback', '10 minutes') -%}
+{#- The incremental facts re-read exactly what is not yet in them, by identity rather than
+    by time (a load that commits late is never missed, and nothing old is re-read):
+    workbooks whose load is not in the fact yet, and form records with a version not in
+    it yet or a deletion it does not show. The lists are arrays of uncorrelated
+    subqueries: computed once, and PostgreSQL can push them below the views' joins and
+    per-record window functions. delete+insert on the key makes a re-read harmless. -#}
+
+{% macro workbooks_not_yet_in(load_id_column) -%}
     {%- if is_incremental() -%}
-        {{ expr }} >= (select coalesce(max({{ column }}), '-infinity') from {{ this }}) - interval '{{ lookback }}'
+        {{ load_id_column }} = any(array(
+            select f.load_id from {{ source('raw', 'file_receipt') }} as f
+            where f.status = 'loaded' and not exists (
+                select 1 from {{ this }} as t where t.workbook_load_id = f.load_id
+            )
+        ))
     {%- else -%}
         true
     {%- endif -%}
 {%- endmacro %}
 
-
-{#- In an incremental run, only the form records with a version loaded or a deletion
-    detected since the last run (their other versions are re-read with them): a filter on
-    the record, which PostgreSQL can push below the per-record window functions. -#}
-{% macro form_records_changed_since_last_run(column) -%}
-    {%- set lookback = var('incremental_lookback', '10 minutes') -%}
+{% macro form_records_not_yet_in() -%}
     {%- if is_incremental() -%}
-        {%- set since -%}
-            (select coalesce(max({{ column }}), '-infinity') from {{ this }}) - interval '{{ lookback }}'
-        {%- endset -%}
-        {#- an array of an uncorrelated subquery is computed once, and can be pushed down -#}
         kobo_id = any(array(
-            select kobo_id from {{ source('raw', 'kobo_record') }} where loaded_at >= {{ since }}
+            select k.kobo_id from {{ source('raw', 'kobo_record') }} as k
+            where not exists (select 1 from {{ this }} as t where t.version_id = k.version_id)
             union all
-            select k.kobo_id
+            select t.kobo_id
             from {{ source('raw', 'kobo_deletion') }} as d
-            inner join {{ source('raw', 'kobo_record') }} as k on d.last_version_id = k.version_id
-            where d.detected_at >= {{ since }}
+            inner join {{ this }} as t on d.last_version_id = t.version_id
+            where not t.is_deleted
         ))
     {%- else -%}
         true

@@ -7,7 +7,6 @@
               {'columns': ['commitment_key'], 'unique': True},
               {'columns': ['workbook_load_id']},
               {'columns': ['tahun', 'indicator_key']},
-              {'columns': ['loaded_at']},
           ]) }}
 
 select
@@ -36,4 +35,4 @@ select
 from {{ ref('stg_spreadsheet__rencana_aksi_rows') }} as c
 inner join {{ ref('stg_spreadsheet__reports') }} as r on c.workbook_load_id = r.workbook_load_id
 left join {{ ref('int_provinsi_names') }} as p on {{ normalise_provinsi('c.provinsi') }} = p.name_key
-where {{ changed_since_last_run('c.loaded_at', 'loaded_at') }}
+where {{ workbooks_not_yet_in('c.workbook_load_id') }}

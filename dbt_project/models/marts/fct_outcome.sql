@@ -1,15 +1,15 @@
 -- Outcomes (realisasi): one row per source record version (a workbook row, or a version of
 -- a form record), its values and dates, whether it passed ingestion and why not, and its
 -- received time. Matching to commitments and counting depend on the evaluation's cut-off.
--- Incremental: a workbook row never changes; a form record's versions are re-read when it
--- gets a new version or is deleted (changed_at).
+-- Incremental: a workbook row never changes (a new load adds rows); a form record's versions
+-- are all re-read when it gets a new version or is deleted (macros/incremental.sql).
 {{ config(materialized='incremental', unique_key='outcome_key',
           incremental_strategy='delete+insert', on_schema_change='fail',
           indexes=[
               {'columns': ['outcome_key'], 'unique': True},
               {'columns': ['workbook_load_id']},
               {'columns': ['nomor_perjanjian', 'tahun', 'no_rencana_aksi']},
-              {'columns': ['changed_at']},
+              {'columns': ['version_id']},
           ]) }}
 
 select
@@ -48,5 +48,5 @@ select
     changed_at
 from {{ ref('int_outcomes_unioned') }}
 where
-    {{ changed_since_last_run('changed_at', 'changed_at') }}
-    and (channel = 'workbook' or {{ form_records_changed_since_last_run('changed_at') }})
+    (channel = 'workbook' and {{ workbooks_not_yet_in('workbook_load_id') }})
+    or (channel = 'form' and {{ form_records_not_yet_in() }})

@@ -95,7 +95,8 @@ class World:
         for i in range(self.n_agreements):
             partner = self.rng.choice(self.partners)
             signed = self._date(self.rng.randrange(first, self.last_year + 1))
-            ends = signed.replace(year=signed.year + self.rng.choice([3, 4, 5])) \
+            years = self.rng.choice([3, 4, 5])
+            ends = signed.replace(year=signed.year + years, day=min(signed.day, 28)) \
                 - dt.timedelta(days=1)
             is_pks = mous and self.rng.random() < 0.6
             induk = self.rng.choice(mous) if is_pks else None

@@ -1,7 +1,35 @@
 -- One row per partner with an evaluated agreement: how many, how many sleeping, the mean
 -- of their rounded scores, and budgets over all its agreements that are not cancelled
 -- (evaluated or not), without roll-up: each item and counted outcome summed once.
-with own_budget as (
+with item_budget as (
+    select
+        nomor_perjanjian,
+        sum(anggaran) as anggaran_komitmen
+    from {{ ref('eval_commitment_items') }}
+    group by nomor_perjanjian
+),
+
+outcome_budget as (
+    select
+        nomor_perjanjian,
+        sum(realisasi_anggaran) as anggaran_realisasi
+    from {{ ref('eval_counted_outcomes') }}
+    group by nomor_perjanjian
+),
+
+own_budget as (
+    -- each agreement's own items and outcomes (one join per agreement, no roll-up)
+    select
+        a.kode_mitra,
+        coalesce(i.anggaran_komitmen, 0) as anggaran_komitmen,
+        coalesce(o.anggaran_realisasi, 0) as anggaran_realisasi
+    from {{ ref('eval_agreements') }} as a
+    left join item_budget as i on a.nomor_perjanjian = i.nomor_perjanjian
+    left join outcome_budget as o on a.nomor_perjanjian = o.nomor_perjanjian
+    where not a.is_cancelled and a.kode_mitra is not null
+),
+
+budget as (
     select
         a.kode_mitra,
         (
