@@ -31,21 +31,6 @@ own_budget as (
 
 budget as (
     select
-        a.kode_mitra,
-        (
-            select coalesce(sum(i.anggaran), 0) from {{ ref('eval_commitment_items') }} as i
-            where i.nomor_perjanjian = a.nomor_perjanjian
-        ) as anggaran_komitmen,
-        (
-            select coalesce(sum(c.realisasi_anggaran), 0) from {{ ref('eval_counted_outcomes') }} as c
-            where c.nomor_perjanjian = a.nomor_perjanjian
-        ) as anggaran_realisasi
-    from {{ ref('eval_agreements') }} as a
-    where not a.is_cancelled and a.kode_mitra is not null
-),
-
-budget as (
-    select
         kode_mitra,
         sum(anggaran_komitmen) as anggaran_komitmen,
         sum(anggaran_realisasi) as anggaran_realisasi
