@@ -48,18 +48,20 @@ def say(line: str = "") -> None:
 
 
 class MemorySampler(threading.Thread):
-    """Peak RSS per process group (this process, its children, PostgreSQL, the replay
-    server), sampled every 0.2 s."""
+    """Peak RSS per process group (this process, its children, PostgreSQL) and per phase
+    of the run, sampled every 0.2 s; phase None (the bare baselines, which run in this
+    process) is not sampled."""
 
     def __init__(self, groups: dict[str, callable]):
         super().__init__(daemon=True)
         self.groups, self.peak, self.peak_total = groups, defaultdict(int), defaultdict(int)
-        self.running, self.paused = True, False
+        self.running, self.phase = True, "ingestion"
 
     def run(self):
         while self.running:
             for name, processes in self.groups.items():
-                if self.paused:  # the bare baselines run in this process: not monev's
+                phase = self.phase
+                if phase is None:
                     break
                 total = 0
                 for p in processes():
@@ -68,8 +70,8 @@ class MemorySampler(threading.Thread):
                     except psutil.Error:
                         continue
                     total += rss
-                    self.peak[name] = max(self.peak[name], rss)
-                self.peak_total[name] = max(self.peak_total[name], total)
+                    self.peak[phase, name] = max(self.peak[phase, name], rss)
+                self.peak_total[phase, name] = max(self.peak_total[phase, name], total)
             time.sleep(0.2)
 
 
@@ -233,12 +235,12 @@ def main() -> None:
                                   " WHERE source = 'drop'")
         [(form_rows,)] = query(url, "SELECT sum(rows_arrived) FROM audit.reconciliation"
                                     " WHERE source = 'kobo'")
-        sampler.paused = True
+        sampler.phase = None
         cal_rows, cal_s = bare_calamine(drop)
         copy_rows, copy_s = bare_copy(url, "realisasi_row")
         fetch_rows, fetch_s = bare_fetch(kobo_url, asset, token)
         kcopy_rows, kcopy_s = bare_copy(url, "kobo_record")
-        sampler.paused = False
+        sampler.phase = "full build and evaluation"
         say("\ningestion (through Airflow: dag.test, monev_loader):")
         say(f"  workbooks: {wb_rows} data rows in {seconds(runs['ingest_drop']):.0f} s = "
               f"{wb_rows / seconds(runs['ingest_drop']):,.0f} rows/s | bare calamine read of "
@@ -269,6 +271,7 @@ def main() -> None:
         (data / "all_records.json").write_text(json.dumps(combined))
         del combined
         replay, kobo_url = start_replay(data / "all_records.json", token, asset)
+        sampler.phase = "incremental run"
         incremental = {
             "ingest_drop": run_dag("monev_ingest_drop", {"drop_url": drop.as_uri()}),
             "ingest_kobo": run_dag("monev_ingest_kobo", {"kobo_url": kobo_url,
@@ -280,6 +283,7 @@ def main() -> None:
         for name in ("warehouse", "evaluate"):
             say(describe(name, seconds(incremental[name]),
                          dbt_time(url, incremental[name].run_id), full_time[name]))
+        sampler.phase = None
         say("\nBI queries (EXPLAIN ANALYZE, as the owner):")
         say("\n".join(explain(url, args.year)))
     finally:
@@ -292,10 +296,12 @@ def main() -> None:
         cluster.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    say("\npeak memory (RSS):")
-    for name in sampler.groups:
-        say(f"  {name}: largest process {sampler.peak[name] / 2**20:,.0f} MiB, "
-            f"all together {sampler.peak_total[name] / 2**20:,.0f} MiB")
+    say("\npeak memory (RSS), MiB: largest process / all processes of the group")
+    for phase in ("ingestion", "full build and evaluation", "incremental run"):
+        say(f"  {phase}:")
+        for name in sampler.groups:
+            say(f"    {name}: {sampler.peak[phase, name] / 2**20:,.0f} / "
+                f"{sampler.peak_total[phase, name] / 2**20:,.0f}")
     print("\n" + "=" * 30 + " summary " + "=" * 30 + "\n" + "\n".join(FIGURES))
 
 
