@@ -221,7 +221,8 @@ def main() -> None:
                                     .read_text().split()[0]))
     sampler = MemorySampler({
         "monev (Airflow dag.test, tasks, dbt in-process)": lambda: [me],
-        "subprocesses (dbt, OpenLineage)": lambda: me.children(recursive=True),
+        "subprocesses (dbt, OpenLineage forks, the form replay server)":
+            lambda: me.children(recursive=True),
         "PostgreSQL (server and backends)": lambda: [postmaster, *postmaster.children()],
     })
     sampler.start()
