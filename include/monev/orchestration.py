@@ -154,12 +154,8 @@ def kobo_client(base_url: str | None = None, asset_uid: str | None = None):
 
 def sync_form_records(params: dict, run_id: str | None) -> dict:
     """Task: new form records by ``_id``, or a full sweep (when asked, or once a day)."""
-    from monev.load.kobo import sync
-
     client = kobo_client(params.get("kobo_url"), params.get("asset_uid"))
-    result = sync(warehouse_url(LOADER_CONN_ID), client, run_id, params.get("full_sweep"))
-    return {"mode": result.mode, "pages": result.pages, "rows": dict(result.rows),
-            "deleted": result.deleted, "quarantined": result.reasons}
+    return _sync(client, params.get("full_sweep"), run_id)
 
 
 def sweep_form_records_if_configured(run_id: str | None) -> dict:
@@ -167,10 +163,18 @@ def sweep_form_records_if_configured(run_id: str | None) -> dict:
     from airflow.sdk.exceptions import AirflowSkipException
 
     try:
-        kobo_client()
+        client = kobo_client()
     except ValueError as exc:
         raise AirflowSkipException(f"no form API configured: {exc}") from exc
-    return sync_form_records({"full_sweep": True}, run_id)
+    return _sync(client, True, run_id)
+
+
+def _sync(client, full_sweep: bool | None, run_id: str | None) -> dict:
+    from monev.load.kobo import sync
+
+    result = sync(warehouse_url(LOADER_CONN_ID), client, run_id, full_sweep)
+    return {"mode": result.mode, "pages": result.pages, "rows": dict(result.rows),
+            "deleted": result.deleted, "quarantined": result.reasons}
 
 
 def summarise(results) -> dict:

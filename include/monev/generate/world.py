@@ -66,6 +66,7 @@ class World:
         self.outcomes, self.messiness, self.last_year = outcomes, messiness, last_year
         self.years = list(range(last_year - years + 1, last_year + 1))
         self.provinces = self._provinces()
+        self.province_names = dict(self.provinces)
         self.partners = [self._partner(i) for i in range(partners)]
         self.agreements = self._agreements()
         self.counts = {"workbooks": 0, "workbook_rows": 0, "form_records": 0,
@@ -137,7 +138,7 @@ class World:
                                 f"{d.day} {BULAN[d.month - 1]} {d.year}"])
 
     def province(self, kode: str) -> str:
-        name = dict(self.provinces)[kode]
+        name = self.province_names[kode]
         if not self.messy():
             return name
         return self.rng.choice([kode, f"Prov. {name}", f"Provinsi {name}", name.upper()])
