@@ -209,7 +209,6 @@ def publication_asset():
     return table_asset("audit", "publication")
 
 
-
 def evaluation_period(params: dict, logical_date) -> dict:
     """Task: the (year, as_of) to evaluate: the params, else the year before the run's
     date in Jakarta (the 1 February run evaluates the previous year) and 31 January."""
