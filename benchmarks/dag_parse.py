@@ -9,7 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from monev import airflow_env, config
+from monev import config
+from monev.orchestration import airflow_env
 
 EMPTY_DAG = '''
 import datetime as dt

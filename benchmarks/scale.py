@@ -163,7 +163,7 @@ def seconds(run) -> float:
 
 
 def explain(url: str, year: int) -> list[str]:
-    from monev.transform import dbt, target_dir
+    from monev.transform.dbt import dbt, target_dir
 
     out = []
     dbt(["compile", "--quiet", "--select", "targets_vs_achieved"])
@@ -197,7 +197,7 @@ def main() -> None:
     (work / "home").mkdir()
     from monev.db.cluster import EmbeddedPostgres
     from monev.generate.world import generate
-    from monev.runner import prepare_airflow, run_dag
+    from monev.orchestration.local import prepare_airflow, run_dag
 
     say(f"machine: {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.1f} GiB RAM; scale {args.scale}")

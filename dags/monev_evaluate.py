@@ -18,17 +18,18 @@ from airflow.sdk import Param, dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
 from cosmos import DbtTaskGroup
 
-from monev import orchestration as o
+from monev.orchestration import assets, tasks
+from monev.orchestration.cosmos_config import EVALUATION_VARS, cosmos_configs
 
 AFTER_SKIPPABLE = {"trigger_rule": "none_failed_min_one_success"}
 
 
 @dag(
     schedule=CronTriggerTimetable("0 2 1 2 *", timezone="Asia/Jakarta"),
-    start_date=o.START_DATE,
+    start_date=tasks.START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args=o.DEFAULT_ARGS,
+    default_args=tasks.DEFAULT_ARGS,
     tags=["monev", "evaluation"],
     doc_md=__doc__,
     params={
@@ -42,7 +43,7 @@ AFTER_SKIPPABLE = {"trigger_rule": "none_failed_min_one_success"}
 def monev_evaluate():
     @task
     def resolve_period(params=None, logical_date=None) -> dict:
-        return o.evaluation_period(params, logical_date)
+        return tasks.resolve_period(params, logical_date)
 
     @task.branch
     def refresh_inputs(params=None) -> list[str]:
@@ -50,35 +51,36 @@ def monev_evaluate():
             return ["ingest_drop_folder", "sweep_form_records"]
         return ["inputs_current"]
 
-    @task(inlets=[o.drop_folder_asset()], outlets=o.drop_assets())
+    @task(inlets=[assets.drop_folder()], outlets=assets.drop_tables())
     def ingest_drop_folder(run_id=None) -> dict:
-        return o.ingest_drop_folder(o.default_drop_url(), run_id)
+        return tasks.ingest_drop_folder(None, run_id)
 
-    @task(inlets=[o.form_asset()], outlets=o.kobo_assets())
+    @task(inlets=[assets.form()], outlets=assets.kobo_tables())
     def sweep_form_records(run_id=None) -> dict:
-        return o.sweep_form_records_if_configured(run_id)
+        return tasks.sweep_form_records_if_configured(run_id)
 
-    warehouse = DbtTaskGroup(group_id="warehouse", **o.cosmos_configs(
+    warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
         exclude=["tag:evaluation"], operator_args=AFTER_SKIPPABLE))
-    build = DbtTaskGroup(group_id="build", **o.cosmos_configs(
+    build = DbtTaskGroup(group_id="build", **cosmos_configs(
         select=["tag:evaluation"], tests=False,
-        operator_args={"vars": o.EVALUATION_VARS, **AFTER_SKIPPABLE}))
+        operator_args={"vars": EVALUATION_VARS, **AFTER_SKIPPABLE}))
 
     # a verdict, not a transient failure: never retried
-    @task(retries=0, inlets=o.evaluation_assets("evaluation_staging"), outlets=[o.gate_asset()])
+    @task(retries=0, inlets=assets.evaluation_marts("evaluation_staging"),
+          outlets=[assets.gate_result()])
     def gate(period: dict, run_id=None) -> str:
-        return o.check_gate(period, run_id)
+        return tasks.check_gate(period, run_id)
 
-    @task(inlets=[*o.evaluation_assets("evaluation_staging"), o.gate_asset(),
-                  o.table_asset("evaluation_staging", "eval_trace")],
-          outlets=[*o.evaluation_assets(), o.publication_asset(),
-                   o.table_asset("audit", "published_trace")])
+    @task(inlets=[*assets.evaluation_marts("evaluation_staging"), assets.gate_result(),
+                  assets.table("evaluation_staging", "eval_trace")],
+          outlets=[*assets.evaluation_marts(), assets.publication(),
+                   assets.table("audit", "published_trace")])
     def publish(period: dict, gate_id: str, run_id=None) -> dict:
-        return o.publish_evaluation(period, gate_id, run_id)
+        return tasks.publish_evaluation(period, gate_id, run_id)
 
-    @task(inlets=o.evaluation_assets())
+    @task(inlets=assets.evaluation_marts())
     def report(period: dict) -> str:
-        return o.write_report(period)
+        return tasks.write_report(period)
 
     period = resolve_period()
     branch = refresh_inputs()

@@ -11,28 +11,28 @@ Publishes the raw tables as Assets: the warehouse build is scheduled on them.
 
 from airflow.sdk import Param, dag, task
 
-from monev import orchestration as o
+from monev.orchestration import assets, tasks
 
 
 @dag(
     schedule="*/15 * * * *",
-    start_date=o.START_DATE,
+    start_date=tasks.START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args=o.DEFAULT_ARGS,
+    default_args=tasks.DEFAULT_ARGS,
     tags=["monev", "ingestion"],
     doc_md=__doc__,
     params={"drop_url": Param(None, type=["null", "string"],
                               description="drop folder URL; default MONEV_DROP_URL")},
 )
 def monev_ingest_drop():
-    @task(inlets=[o.drop_folder_asset()], outlets=o.drop_assets())
+    @task(inlets=[assets.drop_folder()], outlets=assets.drop_tables())
     def load_new_files(params=None, run_id=None) -> dict:
-        return o.ingest_drop_folder(params.get("drop_url") or o.default_drop_url(), run_id)
+        return tasks.ingest_drop_folder(params.get("drop_url"), run_id)
 
-    @task(inlets=o.drop_assets(), outlets=[o.reconciliation_asset()])
+    @task(inlets=assets.drop_tables(), outlets=[assets.reconciliation()])
     def reconcile(summary: dict, run_id=None) -> dict:
-        return o.check_reconciliation(run_id)
+        return tasks.check_reconciliation(run_id)
 
     reconcile(load_new_files())
 

@@ -11,15 +11,15 @@ password = token; `MONEV_KOBO_TOKEN` overrides the token).
 
 from airflow.sdk import Param, dag, task
 
-from monev import orchestration as o
+from monev.orchestration import assets, tasks
 
 
 @dag(
     schedule="@hourly",
-    start_date=o.START_DATE,
+    start_date=tasks.START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args=o.DEFAULT_ARGS,
+    default_args=tasks.DEFAULT_ARGS,
     tags=["monev", "ingestion"],
     doc_md=__doc__,
     params={
@@ -30,13 +30,13 @@ from monev import orchestration as o
     },
 )
 def monev_ingest_kobo():
-    @task(inlets=[o.form_asset()], outlets=o.kobo_assets())
+    @task(inlets=[assets.form()], outlets=assets.kobo_tables())
     def sync_form_records(params=None, run_id=None) -> dict:
-        return o.sync_form_records(params, run_id)
+        return tasks.sync_form_records(params, run_id)
 
-    @task(inlets=o.kobo_assets(), outlets=[o.reconciliation_asset()])
+    @task(inlets=assets.kobo_tables(), outlets=[assets.reconciliation()])
     def reconcile(summary: dict, run_id=None) -> dict:
-        return o.check_reconciliation(run_id)
+        return tasks.check_reconciliation(run_id)
 
     reconcile(sync_form_records())
 

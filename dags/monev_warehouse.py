@@ -9,17 +9,18 @@ Airflow task per model, seed and test, loaded from the manifest `make` builds wi
 
 from cosmos import DbtDag
 
-from monev import orchestration as o
+from monev.orchestration import assets, tasks
+from monev.orchestration.cosmos_config import cosmos_configs
 
 monev_warehouse = DbtDag(
     dag_id="monev_warehouse",
     # every drop-folder load writes a receipt; every form sync a sync record
-    schedule=(o.raw_asset("file_receipt") | o.raw_asset("kobo_sync")),
-    start_date=o.START_DATE,
+    schedule=(assets.raw("file_receipt") | assets.raw("kobo_sync")),
+    start_date=tasks.START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args=o.DEFAULT_ARGS,
+    default_args=tasks.DEFAULT_ARGS,
     tags=["monev", "warehouse", "dbt"],
     doc_md=__doc__,
-    **o.cosmos_configs(exclude=["tag:evaluation"]),
+    **cosmos_configs(exclude=["tag:evaluation"]),
 )

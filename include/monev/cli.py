@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 from monev import config
-from monev.evaluation.export import default_as_of
+from monev.evaluation.period import EvaluationPeriod
+
+
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", required=True, help="the year evaluated, e.g. 2025")
+    parser.add_argument("--as-of", help="cut-off date YYYY-MM-DD; default 31 January of the "
+                        "following year")
+
+
+def _period(args: argparse.Namespace) -> EvaluationPeriod:
+    return EvaluationPeriod.of(args.year, args.as_of)
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
     from monev.db.bootstrap import bootstrap
     from monev.db.cluster import EmbeddedPostgres
+    from monev.db.endpoints import external_endpoint
 
-    external = config.external_endpoint()
+    external = external_endpoint()
     if external is not None:
         if args.action == "migrate":
             print("applied:", ", ".join(bootstrap(external)) or "nothing new")
@@ -45,38 +55,41 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from monev.demo import run_demo
+    from monev.orchestration.demo import run_demo
 
     return run_demo()
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from monev.pipeline import run_pipeline
+    from monev.db.server import ensure_running
+    from monev.orchestration.local import run_pipeline
 
     if args.kobo_url and not args.kobo_asset:
         raise ValueError("--kobo-url needs --kobo-asset")
-    runs = run_pipeline(Path(args.drop), args.year, args.as_of, args.kobo_url, args.kobo_asset)
+    period = _period(args)
+    ensure_running()
+    runs = run_pipeline(Path(args.drop), period, args.kobo_url, args.kobo_asset)
     for name, run in runs.items():
         print(f"{name:12} {run.dag_id:20} {run.run_id}  {run.state}")
-    print(f"evaluation {args.year} as of {args.as_of or default_as_of(args.year)} published;"
-          f" export it with: monev export --year {args.year} --out DIR")
+    print(f"evaluation {period} published;"
+          f" export it with: monev export --year {period.year} --as-of {period.as_of} --out DIR")
     return 0
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from monev.db.server import ensure_running
     from monev.evaluation.export import export
 
-    for path in export(config.endpoint().url("monev_auditor"), args.year, args.as_of,
-                       Path(args.out)):
+    for path in export(ensure_running().url("monev_auditor"), _period(args), Path(args.out)):
         print(path)
     return 0
 
 
 def _cmd_trace(args: argparse.Namespace) -> int:
+    from monev.db.server import ensure_running
     from monev.lineage.trace import as_csv, as_table, trace
 
-    as_of = args.as_of or default_as_of(args.year)
-    rows = trace(config.endpoint().url("monev_transformer"), args.year, as_of, args.agreement)
+    rows = trace(ensure_running().url("monev_transformer"), _period(args), args.agreement)
     print(as_table(rows))
     if args.csv:
         Path(args.csv).write_text(as_csv(rows), encoding="utf-8")
@@ -85,9 +98,10 @@ def _cmd_trace(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    from monev.transform import docs_dir, generate_docs
+    from monev.db.server import ensure_running
+    from monev.transform.dbt import docs_dir, generate_docs
 
-    index = generate_docs()
+    index = generate_docs(ensure_running())
     print(f"dbt docs (models, columns, tests, exposures, lineage graph): {index}")
     print(f"serve them with: .venv/bin/python -m http.server -d {docs_dir()} 8081")
     return 0
@@ -113,7 +127,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_airflow(args: argparse.Namespace) -> int:
-    from monev.services import run_services
+    from monev.orchestration.services import run_services
 
     return run_services()
 
@@ -137,20 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--kobo-url", help="form API base URL (token: MONEV_KOBO_TOKEN or the "
                                         "monev_kobo connection)")
     run.add_argument("--kobo-asset", help="form asset uid")
-    run.add_argument("--year", type=int, required=True)
-    run.add_argument("--as-of", type=dt.date.fromisoformat, help="cut-off (YYYY-MM-DD); "
-                     "default 31 January of year + 1")
+    _period_options(run)
     run.set_defaults(func=_cmd_run)
 
     exp = sub.add_parser("export", help="write the published marts of a year as CSV")
-    exp.add_argument("--year", type=int, required=True)
-    exp.add_argument("--as-of", type=dt.date.fromisoformat)
+    _period_options(exp)
     exp.add_argument("--out", required=True, help="folder for <mart>_<year>.csv")
     exp.set_defaults(func=_cmd_export)
 
     tr = sub.add_parser("trace", help="every source row behind one agreement's scorecard row")
-    tr.add_argument("--year", type=int, required=True)
-    tr.add_argument("--as-of", type=dt.date.fromisoformat)
+    _period_options(tr)
     tr.add_argument("--agreement", required=True, help="nomor perjanjian")
     tr.add_argument("--csv", help="also write the rows to this CSV file")
     tr.set_defaults(func=_cmd_trace)

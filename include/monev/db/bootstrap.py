@@ -11,9 +11,10 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from monev.config import AIRFLOW_DB, AIRFLOW_ROLE, ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB, Endpoint
+from monev.config import AIRFLOW_DB, AIRFLOW_ROLE, ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB
+from monev.db.endpoints import Endpoint
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def _ensure_roles(conn: psycopg.Connection, endpoint: Endpoint) -> None:
@@ -36,11 +37,11 @@ def _ensure_databases(conn: psycopg.Connection) -> None:
 
 
 def migrations() -> list[Path]:
-    return sorted(SQL_DIR.glob("*.sql"))
+    return sorted(MIGRATIONS_DIR.glob("*.sql"))
 
 
 def apply_migrations(endpoint: Endpoint) -> list[str]:
-    """Apply every ``sql/NNN_*.sql`` not yet recorded in ``audit.schema_migrations``."""
+    """Apply every ``migrations/NNN_*.sql`` not yet recorded in ``audit.schema_migrations``."""
     applied: list[str] = []
     with psycopg.connect(endpoint.url(OWNER_ROLE, WAREHOUSE_DB), autocommit=False) as conn:
         conn.execute("SELECT pg_advisory_xact_lock(hashtext('monev-migrations'))")

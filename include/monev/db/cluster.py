@@ -20,7 +20,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from monev.config import AIRFLOW_DB, ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB, Endpoint
+from monev.config import AIRFLOW_DB, ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB
+from monev.db.bootstrap import bootstrap
+from monev.db.endpoints import Endpoint
 
 HOST = "127.0.0.1"
 
@@ -190,8 +192,6 @@ class EmbeddedPostgres:
             self._run([_pg_bin("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
                        "-l", str(self.log_file), "-o", f"-p {state['port']}"],
                       state.get("os_user"))
-        from monev.db.bootstrap import bootstrap
-
         endpoint = self.endpoint()
         bootstrap(endpoint)
         return endpoint

@@ -17,20 +17,14 @@ from pathlib import Path
 import psycopg
 
 from monev.evaluation.marts import MARTS, Mart
+from monev.evaluation.period import EvaluationPeriod
+from monev.evaluation.publish import require_published
 
 FRACTIONS = {"realisasi", "kepatuhan", "kualitas_data", "persen"}
 SCORES = {"skor", "mean_skor"}
 MONEY = {"anggaran_komitmen", "anggaran_realisasi"}
 QUANTITIES = {"target", "capaian"}
 FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-class NotPublished(LookupError):
-    pass
-
-
-def default_as_of(year: int) -> dt.date:
-    return dt.date(year + 1, 1, 31)
 
 
 def _round(value: Decimal, places: str) -> Decimal:
@@ -65,15 +59,13 @@ def _sort_key(mart: Mart, row: dict) -> tuple:
     return tuple((row[k] or "").encode() for k in mart.sort_by)
 
 
-def export(conninfo: str, year: int, as_of: dt.date | None, out: Path) -> list[Path]:
-    """Write ``<mart>_<year>.csv`` for the four published marts of (year, as_of)."""
-    as_of = as_of or default_as_of(year)
+def export(conninfo: str, period: EvaluationPeriod, out: Path) -> list[Path]:
+    """Write ``<mart>_<year>.csv`` for the four published marts of ``period``."""
+    year, as_of = period.year, period.as_of
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with psycopg.connect(conninfo) as conn:
-        if not conn.execute("SELECT 1 FROM audit.publication WHERE tahun = %s AND as_of = %s",
-                            [year, as_of]).fetchone():
-            raise NotPublished(f"the evaluation of {year} as of {as_of} was never published")
+        require_published(conn, period)
         for mart in MARTS:
             cur = conn.execute(
                 f"SELECT {', '.join(mart.columns)} FROM evaluation.{mart.name}"

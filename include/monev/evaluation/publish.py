@@ -5,13 +5,13 @@ Other (tahun, as_of) rows are never touched."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 
 import psycopg
 
 from monev.evaluation.marts import MARTS
+from monev.evaluation.period import EvaluationPeriod
 
 TRACE_COLUMNS = ("tahun, as_of, nomor_perjanjian, member_nomor, kind, channel, file_name,"
                  " sha256, sheet, row_number, kobo_id, kobo_uuid, received_at, load_id,"
@@ -26,27 +26,52 @@ class NotPassed(RuntimeError):
     """No passed gate result for this build: nothing may be published."""
 
 
-def built_period(conn: psycopg.Connection) -> tuple[int, dt.date]:
-    return conn.execute("SELECT tahun, as_of FROM evaluation_staging.eval_period").fetchone()
+class NotPublished(LookupError):
+    """The (tahun, as_of) asked for was never published; the message lists those that were."""
 
 
-def publish(conninfo: str, year: int, as_of: dt.date, gate_id: uuid.UUID | str,
+def built_period(conn: psycopg.Connection) -> EvaluationPeriod:
+    """The period ``evaluation_staging`` was last built for."""
+    return EvaluationPeriod(*conn.execute(
+        "SELECT tahun, as_of FROM evaluation_staging.eval_period").fetchone())
+
+
+def published_periods(conn: psycopg.Connection) -> list[EvaluationPeriod]:
+    return [EvaluationPeriod(*row) for row in conn.execute(
+        "SELECT DISTINCT tahun, as_of FROM audit.publication ORDER BY tahun, as_of")]
+
+
+def is_published(conn: psycopg.Connection, period: EvaluationPeriod) -> bool:
+    return period in published_periods(conn)
+
+
+def require_published(conn: psycopg.Connection, period: EvaluationPeriod) -> None:
+    """Raise :class:`NotPublished` naming what was published instead."""
+    if not is_published(conn, period):
+        published = ", ".join(f"--year {p.year} --as-of {p.as_of}"
+                              for p in published_periods(conn)) or "none yet"
+        raise NotPublished(f"the evaluation of {period} was never published; published: "
+                           f"{published}")
+
+
+def publish(conninfo: str, period: EvaluationPeriod, gate_id: uuid.UUID | str,
             airflow_run_id: str | None = None) -> dict[str, int]:
-    """Replace the published rows of (year, as_of) with the build the gate ``gate_id``
+    """Replace the published rows of ``period`` with the build the gate ``gate_id``
     passed; returns the rows per mart."""
+    year, as_of = period.year, period.as_of
     counts = {}
     with psycopg.connect(conninfo) as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('monev.publish', 0))")
         built = built_period(conn)
-        if built != (year, as_of):
-            raise NotBuilt(f"evaluation_staging holds {built}, not ({year}, {as_of}): "
+        if built != period:
+            raise NotBuilt(f"evaluation_staging holds {built}, not {period}: "
                            "build the evaluation for it first")
         verdict = conn.execute(
             "SELECT passed FROM audit.gate_result WHERE gate_id = %s AND tahun = %s"
             " AND as_of = %s", [gate_id, year, as_of]).fetchone()
         if not (verdict and verdict[0]):
-            raise NotPassed(f"gate {gate_id} did not pass the evaluation of {year} as of "
-                            f"{as_of}: nothing published")
+            raise NotPassed(f"gate {gate_id} did not pass the evaluation of {period}: "
+                            "nothing published")
         for mart in MARTS:
             cols = ", ".join(mart.columns)
             conn.execute(f"DELETE FROM evaluation.{mart.name} WHERE tahun = %s AND as_of = %s",

@@ -9,12 +9,12 @@ are rebuilt for the one asked (nothing is published by tracing).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import psycopg
 
-from monev.evaluation.publish import built_period
+from monev.evaluation.period import EvaluationPeriod
+from monev.evaluation.publish import built_period, is_published
 
 COLUMNS = ("nomor_perjanjian", "member_nomor", "kind", "channel", "file_name", "sha256",
            "sheet", "row_number", "kobo_id", "kobo_uuid", "received_at", "load_id",
@@ -25,24 +25,24 @@ ORDER = ('kind, member_nomor, channel, file_name COLLATE "C", sheet, row_number,
          ' received_at')
 
 
-def trace(url: str, year: int, as_of: dt.date, nomor: str) -> list[dict]:
+def trace(url: str, period: EvaluationPeriod, nomor: str) -> list[dict]:
     """``url``: the warehouse as monev_transformer (it may rebuild the evaluation)."""
     with psycopg.connect(url) as conn:
-        if conn.execute("SELECT 1 FROM audit.publication WHERE tahun = %s AND as_of = %s",
-                        [year, as_of]).fetchone():
+        if is_published(conn, period):
             _require(conn, "SELECT 1 FROM evaluation.agreement_scorecard WHERE tahun = %s"
-                     " AND as_of = %s AND nomor_perjanjian = %s", [year, as_of, nomor])
-            return _rows(conn, "audit.evaluation_trace", year, as_of, nomor)
+                     " AND as_of = %s AND nomor_perjanjian = %s",
+                     [period.year, period.as_of, nomor])
+            return _rows(conn, "audit.evaluation_trace", period, nomor)
         current = built_period(conn)
-    if current != (year, as_of):
-        from monev.transform import dbt
+    if current != period:
+        from monev.transform.dbt import dbt
 
         dbt(["run", "--quiet", "--select", "tag:evaluation"], url=url,
-            dbt_vars={"year": year, "as_of": as_of.isoformat()})
+            dbt_vars=period.dbt_vars())
     with psycopg.connect(url) as conn:
         _require(conn, "SELECT 1 FROM evaluation_staging.eval_agreements"
                  " WHERE nomor_perjanjian = %s", [nomor])
-        return _rows(conn, "evaluation_staging.eval_trace", year, as_of, nomor)
+        return _rows(conn, "evaluation_staging.eval_trace", period, nomor)
 
 
 def _require(conn: psycopg.Connection, query: str, params: list) -> None:
@@ -51,11 +51,11 @@ def _require(conn: psycopg.Connection, query: str, params: list) -> None:
         raise LookupError(f"{params[-1]} is not an agreement of the evaluation traced")
 
 
-def _rows(conn: psycopg.Connection, relation: str, year: int, as_of: dt.date,
+def _rows(conn: psycopg.Connection, relation: str, period: EvaluationPeriod,
           nomor: str) -> list[dict]:
     cur = conn.execute(
         f"SELECT {', '.join(COLUMNS)} FROM {relation} WHERE tahun = %s AND as_of = %s"
-        f" AND nomor_perjanjian = %s ORDER BY {ORDER}", [year, as_of, nomor])
+        f" AND nomor_perjanjian = %s ORDER BY {ORDER}", [period.year, period.as_of, nomor])
     return [dict(zip(COLUMNS, row, strict=True)) for row in cur]
 
 

@@ -6,7 +6,6 @@ the verdict, naming every failed check with its row count and examples, is store
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import os
@@ -17,6 +16,7 @@ from pathlib import Path
 import psycopg
 
 from monev import config
+from monev.evaluation.period import EvaluationPeriod
 from monev.quality.checks import CHECKS, DATASETS
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _gx_context():
     return context
 
 
-def run_expectations(url: str, year: int, as_of: dt.date) -> tuple[list[CheckResult], str, dict]:
+def run_expectations(url: str, period: EvaluationPeriod) -> tuple[list[CheckResult], str, dict]:
     """One GX checkpoint over every dataset of the gate; returns the results, the Data Docs
     URL and GX's own description of the checkpoint run (for the audit trail)."""
     import great_expectations as gx
@@ -108,7 +108,7 @@ def run_expectations(url: str, year: int, as_of: dt.date) -> tuple[list[CheckRes
         name="monev_gate", validation_definitions=definitions,
         actions=[UpdateDataDocsAction(name="data_docs")],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES}))
-    run = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"evaluation {year} as of {as_of}"))
+    run = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"evaluation {period}"))
     for validation in run.run_results.values():
         for r in validation.results:
             by_expectation[r.expectation_config.meta["check"]] = r
@@ -125,15 +125,15 @@ def run_expectations(url: str, year: int, as_of: dt.date) -> tuple[list[CheckRes
     return results, (docs[0]["site_url"] if docs else None), run.describe_dict()
 
 
-def run_dbt_tests(url: str, year: int, as_of: dt.date,
+def run_dbt_tests(url: str, period: EvaluationPeriod,
                   airflow_run_id: str | None = None) -> list[CheckResult]:
     """The dbt tests (generic, custom and unit) of the evaluation models (recorded in the
     audit trail like every dbt invocation)."""
     from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
-    from monev.transform import dbt, target_dir
+    from monev.transform.dbt import dbt, target_dir
 
     dbt(["test", "--select", "tag:evaluation", "--quiet"], url=url, check=False,
-        dbt_vars={"year": year, "as_of": as_of.isoformat()})
+        dbt_vars=period.dbt_vars())
     record_dbt_invocation(url, target_dir() / "run_results.json",
                           target_dir() / "manifest.json", AirflowRun(run_id=airflow_run_id))
     run_results = json.loads((target_dir() / "run_results.json").read_text())
@@ -148,24 +148,25 @@ def run_dbt_tests(url: str, year: int, as_of: dt.date,
     return sorted(results, key=lambda c: c.name)
 
 
-def run_gate(url: str, year: int, as_of: dt.date, airflow_run_id: str | None = None,
+def run_gate(url: str, period: EvaluationPeriod, airflow_run_id: str | None = None,
              dbt_tests: bool = True) -> GateResult:
-    """Check the evaluation built for (year, as_of) and store the verdict (also when it
+    """Check the evaluation built for ``period`` and store the verdict (also when it
     fails). ``url``: the warehouse as monev_transformer. ``dbt_tests=False`` runs the GX
     checkpoint alone (tests of single checks)."""
     from monev.evaluation.publish import NotBuilt, built_period
 
     with psycopg.connect(url) as conn:
-        if built_period(conn) != (year, as_of):
-            raise NotBuilt(f"evaluation_staging holds {built_period(conn)}, not {year}, {as_of}")
-    expectations, docs, gx_results = run_expectations(url, year, as_of)
-    checks = expectations + (run_dbt_tests(url, year, as_of, airflow_run_id) if dbt_tests else [])
+        built = built_period(conn)
+    if built != period:
+        raise NotBuilt(f"evaluation_staging holds {built}, not {period}")
+    expectations, docs, gx_results = run_expectations(url, period)
+    checks = expectations + (run_dbt_tests(url, period, airflow_run_id) if dbt_tests else [])
     result = GateResult(uuid.uuid4(), all(c.passed for c in checks), checks, docs)
     with psycopg.connect(url) as conn:
         conn.execute(
             "INSERT INTO audit.gate_result (gate_id, tahun, as_of, airflow_run_id, passed,"
             " checks, data_docs, gx_results) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            [result.gate_id, year, as_of, airflow_run_id, result.passed,
+            [result.gate_id, period.year, period.as_of, airflow_run_id, result.passed,
              json.dumps([asdict(c) for c in checks], default=str, ensure_ascii=False), docs,
              json.dumps(gx_results, default=str, ensure_ascii=False)])
     (log.info if result.passed else log.error)("%s", result.summary())

@@ -16,7 +16,8 @@ import psycopg
 from psycopg.rows import dict_row
 
 from monev import config
-from monev.evaluation.export import NotPublished
+from monev.evaluation.period import EvaluationPeriod
+from monev.evaluation.publish import built_period, require_published
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
          "September", "Oktober", "November", "Desember")
@@ -72,11 +73,13 @@ def chart_png(draw) -> str:
     return f'<img alt="grafik" src="data:image/png;base64,{data}">'
 
 
-def load(conninfo: str, year: int, as_of: dt.date) -> dict:
+def load(conninfo: str, period: EvaluationPeriod) -> dict:
+    with psycopg.connect(conninfo) as conn:
+        require_published(conn, period)
+        if built_period(conn) != period:
+            raise RuntimeError(f"the counted outcomes behind {period} are no longer"
+                               " in evaluation_staging: evaluate it again to report it")
     with psycopg.connect(conninfo, row_factory=dict_row) as conn:
-        if not conn.execute("SELECT 1 FROM audit.publication WHERE tahun = %s AND as_of = %s",
-                            [year, as_of]).fetchone():
-            raise NotPublished(f"the evaluation of {year} as of {as_of} was never published")
         data = {}
         for mart, order in (("agreement_scorecard", "skor DESC, nomor_perjanjian"),
                             ("partner_scorecard", "mean_skor DESC, kode_mitra"),
@@ -84,12 +87,7 @@ def load(conninfo: str, year: int, as_of: dt.date) -> dict:
                             ("sleeping_agreements", "nomor_perjanjian")):
             data[mart] = conn.execute(
                 f"SELECT * FROM evaluation.{mart} WHERE tahun = %s AND as_of = %s"
-                f" ORDER BY {order}", [year, as_of]).fetchall()
-        built = conn.execute("SELECT tahun, as_of FROM evaluation_staging.eval_period"
-                             ).fetchone()
-        if (built["tahun"], built["as_of"]) != (year, as_of):
-            raise RuntimeError(f"the counted outcomes behind {year} as of {as_of} are no longer"
-                               " in evaluation_staging: evaluate it again to report it")
+                f" ORDER BY {order}", [period.year, period.as_of]).fetchall()
         # each counted outcome once (an MoU's roll-up is not a repeat): by source record
         data["kendala"] = conn.execute(
             """SELECT kendala, count(DISTINCT source_record_key) AS outcomes
@@ -99,7 +97,8 @@ def load(conninfo: str, year: int, as_of: dt.date) -> dict:
     return data
 
 
-def render(data: dict, year: int, as_of: dt.date) -> str:
+def render(data: dict, period: EvaluationPeriod) -> str:
+    year, as_of = period.year, period.as_of
     agreements = data["agreement_scorecard"]
     counts = {k: sum(a["kategori"] == k for a in agreements) for k in KATEGORI}
     komitmen = sum(p["anggaran_komitmen"] for p in data["partner_scorecard"])
@@ -195,12 +194,13 @@ def render(data: dict, year: int, as_of: dt.date) -> str:
             + "\n".join(parts) + "</body></html>\n")
 
 
-def report_path(year: int, as_of: dt.date) -> Path:
-    return config.monev_home() / "reports" / f"laporan_evaluasi_{year}_{as_of}.html"
+def report_path(period: EvaluationPeriod) -> Path:
+    return (config.monev_home() / "reports"
+            / f"laporan_evaluasi_{period.year}_{period.as_of}.html")
 
 
-def write_report(conninfo: str, year: int, as_of: dt.date) -> Path:
-    path = report_path(year, as_of)
+def write_report(conninfo: str, period: EvaluationPeriod) -> Path:
+    path = report_path(period)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(load(conninfo, year, as_of), year, as_of), encoding="utf-8")
+    path.write_text(render(load(conninfo, period), period), encoding="utf-8")
     return path

@@ -1,15 +1,15 @@
 """End to end: the samples through real Airflow (one run per session, see conftest)."""
 
 import csv
-import datetime as dt
 import filecmp
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import query, shared_samples
+from support.warehouse import EXPECTED, query, shared_samples
 
 from monev import config
+from monev.evaluation.period import EvaluationPeriod
 
 pytestmark = pytest.mark.e2e
 
@@ -91,9 +91,6 @@ def test_reconciliation_holds_for_every_file(e2e):
 def test_bi_role_reads_the_dimensions(e2e):
     rows = query(e2e["endpoint"].url("monev_bi"), "SELECT count(*) FROM marts.dim_agreement")
     assert rows[0][0] > 0
-
-
-EXPECTED = Path(__file__).parent / "expected"  # a copy of ../shared/samples/expected
 
 
 def test_bundled_expected_marts_equal_the_shared_ones():
@@ -186,7 +183,7 @@ def test_report_figures_equal_the_published_marts(e2e):
             if "data-field" in a and self.key:
                 self.values[(self.table, self.key, a["data-field"])] = a["data-value"]
 
-    html = report_path(2025, dt.date(2026, 1, 31)).read_text()
+    html = report_path(EvaluationPeriod.of(2025)).read_text()
     assert '<html lang="id">' in html and "Perjanjian tidur" in html
     parser = Figures()
     parser.feed(html)
@@ -211,7 +208,7 @@ def test_report_counts_each_counted_outcome_once_per_obstacle(e2e):
         GROUP BY kendala ORDER BY 2 DESC, kendala COLLATE "C" LIMIT 1""")
     from monev.report.html import report_path
 
-    html = report_path(2025, dt.date(2026, 1, 31)).read_text()
+    html = report_path(EvaluationPeriod.of(2025)).read_text()
     kendala, n = rows[0]
     assert f'<td>{kendala}</td><td data-field="outcomes" data-value="{n}">' in html
 
@@ -223,7 +220,7 @@ def test_the_scheduled_path_ingests_sweeps_builds_gates_and_publishes_the_same(e
     import json
 
     from monev.evaluation.export import export
-    from monev.runner import run_dag
+    from monev.orchestration.local import run_dag
 
     server = e2e["kobo"]
     monkeypatch.setenv("MONEV_DROP_URL", e2e["drop"].as_uri())
@@ -241,6 +238,6 @@ def test_the_scheduled_path_ingests_sweeps_builds_gates_and_publishes_the_same(e
                                     " WHERE airflow_run_id = %s", [run.run_id])
     assert passed
     out = e2e["work"] / "export-scheduled"
-    export(e2e["url"], 2025, None, out)
+    export(e2e["url"], EvaluationPeriod.of(2025), out)
     for path in e2e["export"].iterdir():
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name

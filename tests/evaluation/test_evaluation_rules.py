@@ -6,17 +6,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import empty_scratch, query
-from rules_fixture import EXPECTED, FORM_RECORDS, build_drop
+from support.rules_world import EXPECTED, FORM_RECORDS, build_drop
+from support.warehouse import empty_scratch, query
 
 from monev.evaluation.export import export
+from monev.evaluation.period import EvaluationPeriod
 from monev.evaluation.publish import publish
 from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
 from monev.quality.gate import run_gate
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
-from monev.transform import dbt
+from monev.transform.dbt import dbt
+
+PERIOD = EvaluationPeriod.of(2025)
 
 COLUMNS = ("days_in_force, activities, round(realisasi, 6)::text, round(kepatuhan, 6)::text,"
            " round(kualitas_data, 6)::text, skor::text, kategori, tidur, tanpa_rencana_aksi")
@@ -32,7 +35,7 @@ def world(scratch, tmp_path_factory):
     dbt(["seed", "--quiet"], scratch)
     # raw was emptied: rebuild the incremental facts from scratch
     dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
-    dbt(["run", "--quiet", "--select", "tag:evaluation"], scratch, {"year": 2025})
+    dbt(["run", "--quiet", "--select", "tag:evaluation"], scratch, PERIOD.dbt_vars())
     return scratch
 
 
@@ -62,7 +65,7 @@ def test_a_later_cut_off_sees_the_correction(world):
         # the correction (capaian 10) replaces the S2 workbook: R 1 -> 50 + 22.5 + 20
         assert got["T/ASOF"][1:6] == (1, "1.000000", "0.750000", "1.000000", "92.5")
     finally:
-        dbt(["run", "--quiet", "--select", "tag:evaluation"], world, {"year": 2025})
+        dbt(["run", "--quiet", "--select", "tag:evaluation"], world, PERIOD.dbt_vars())
 
 
 def test_cancelled_agreements_are_out_of_bidang_progress_but_feed_their_mou(world):
@@ -96,12 +99,12 @@ def test_partner_names_resolve_and_are_as_of_31_december(world):
 def test_publish_replaces_only_its_period_and_export_is_neutralised_and_stable(world,
                                                                                tmp_path):
     url = world.url("monev_transformer")
-    gate = run_gate(url, 2025, dt.date(2026, 1, 31), "rules", dbt_tests=False)
+    gate = run_gate(url, PERIOD, "rules", dbt_tests=False)
     assert gate.passed, gate.summary()
-    publish(url, 2025, dt.date(2026, 1, 31), gate.gate_id, "rules-1")
-    first = export(world.url("monev_auditor"), 2025, None, tmp_path / "a")
-    publish(url, 2025, dt.date(2026, 1, 31), gate.gate_id, "rules-2")
-    second = export(world.url("monev_auditor"), 2025, None, tmp_path / "b")
+    publish(url, PERIOD, gate.gate_id, "rules-1")
+    first = export(world.url("monev_auditor"), PERIOD, tmp_path / "a")
+    publish(url, PERIOD, gate.gate_id, "rules-2")
+    second = export(world.url("monev_auditor"), PERIOD, tmp_path / "b")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
     text = (tmp_path / "a" / "agreement_scorecard_2025.csv").read_text()
     assert ",'@cmd; Hujan\n" in text  # a formula-looking Kendala is written as text
@@ -114,7 +117,7 @@ def test_trace_lists_every_source_row_with_why_it_counts_or_not(world, tmp_path,
     from monev.cli import main
     from monev.lineage.trace import trace
 
-    rows = trace(world.url("monev_transformer"), 2025, dt.date(2026, 1, 31), "T/SUPER")
+    rows = trace(world.url("monev_transformer"), PERIOD, "T/SUPER")
     got = sorted((r["kind"], r["file_name"].split("_", 4)[-1], r["row_number"], r["counts"],
                   r["reason"].split(":")[0]) for r in rows)
     assert got == [
@@ -130,12 +133,12 @@ def test_trace_lists_every_source_row_with_why_it_counts_or_not(world, tmp_path,
     ]
     assert all(r["sha256"] and r["load_id"] and r["airflow_run_id"] == "rules" for r in rows)
     forms = {r["kobo_id"]: r["reason"] for r in trace(
-        world.url("monev_transformer"), 2025, dt.date(2026, 1, 31), "T/FORM")
+        world.url("monev_transformer"), PERIOD, "T/FORM")
         if r["channel"] == "form"}
     assert forms == {1: "good, counted", 2: "good, counted",
                      3: "not approved by reviewers: never counted"}
     # the MoU's trace holds its cancelled PKS's rows too
-    roll = trace(world.url("monev_transformer"), 2025, dt.date(2026, 1, 31), "T/ROLL")
+    roll = trace(world.url("monev_transformer"), PERIOD, "T/ROLL")
     assert {r["member_nomor"] for r in roll} == {"T/ROLL-2"}
     # the CLI: a table, and CSV
     monkeypatch.setenv("MONEV_PG_HOST", world.host)

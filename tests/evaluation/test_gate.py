@@ -8,22 +8,23 @@ import json
 
 import psycopg
 import pytest
-from conftest import empty_scratch, query
-from workbooks import REG_HEADER, register
+from support.warehouse import empty_scratch, query
+from support.workbooks import REG_HEADER, register
 
 from monev import config
-from monev.demo import stage_samples
 from monev.evaluation.export import export
+from monev.evaluation.period import EvaluationPeriod
 from monev.evaluation.publish import NotPassed, publish
 from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
+from monev.orchestration.demo import stage_samples
 from monev.quality.gate import run_gate
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
 from monev.sources.parsers import parse_register
-from monev.transform import dbt
+from monev.transform.dbt import dbt
 
-YEAR, AS_OF = 2025, dt.date(2026, 1, 31)
+PERIOD = EvaluationPeriod.of(2025)
 LATEST_REGISTER = "daftar_kerja_sama_2026-01-20.xlsx"
 
 
@@ -42,21 +43,21 @@ def world(scratch, tmp_path_factory):
     dbt(["seed", "--quiet"], scratch)
     dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
     evaluate(scratch)
-    result = run_gate(scratch.url("monev_transformer"), YEAR, AS_OF, "baseline")
+    result = run_gate(scratch.url("monev_transformer"), PERIOD, "baseline")
     assert result.passed, result.summary()
-    publish(scratch.url("monev_transformer"), YEAR, AS_OF, result.gate_id, "baseline")
+    publish(scratch.url("monev_transformer"), PERIOD, result.gate_id, "baseline")
     baseline = exported(scratch, work / "baseline")
     return {"endpoint": scratch, "drop": drop, "work": work, "baseline": baseline,
             "result": result, "copies": 0}
 
 
 def evaluate(endpoint) -> None:
-    dbt(["run", "--quiet", "--select", "tag:evaluation"], endpoint, {"year": YEAR})
+    dbt(["run", "--quiet", "--select", "tag:evaluation"], endpoint, PERIOD.dbt_vars())
 
 
 def exported(endpoint, out) -> dict[str, bytes]:
     return {p.name: p.read_bytes()
-            for p in export(endpoint.url("monev_auditor"), YEAR, AS_OF, out)}
+            for p in export(endpoint.url("monev_auditor"), PERIOD, out)}
 
 
 def register_rows(drop) -> list[list]:
@@ -82,13 +83,13 @@ def drop_register(world, rows) -> None:
 
 def assert_blocked(world, check: str, tmp_path) -> dict:
     endpoint = world["endpoint"]
-    result = run_gate(endpoint.url("monev_transformer"), YEAR, AS_OF, "fault",
+    result = run_gate(endpoint.url("monev_transformer"), PERIOD, "fault",
                       dbt_tests=False)
     failed = {c.name: c for c in result.failed}
     assert not result.passed and check in failed, result.summary()
     assert failed[check].count >= 1 and failed[check].examples
     with pytest.raises(NotPassed):
-        publish(endpoint.url("monev_transformer"), YEAR, AS_OF, result.gate_id, "fault")
+        publish(endpoint.url("monev_transformer"), PERIOD, result.gate_id, "fault")
     assert exported(endpoint, tmp_path / "after") == world["baseline"]
     [(stored,)] = query(endpoint.url(), "SELECT checks FROM audit.gate_result"
                                         " WHERE gate_id = %s", [result.gate_id])
@@ -98,10 +99,10 @@ def assert_blocked(world, check: str, tmp_path) -> dict:
 
 def assert_passes_and_publishes(world) -> None:
     endpoint = world["endpoint"]
-    result = run_gate(endpoint.url("monev_transformer"), YEAR, AS_OF, "fixed",
+    result = run_gate(endpoint.url("monev_transformer"), PERIOD, "fixed",
                       dbt_tests=False)
     assert result.passed, result.summary()
-    publish(endpoint.url("monev_transformer"), YEAR, AS_OF, result.gate_id, "fixed")
+    publish(endpoint.url("monev_transformer"), PERIOD, result.gate_id, "fixed")
 
 
 def test_baseline_gate_ran_gx_and_dbt_checks(world):

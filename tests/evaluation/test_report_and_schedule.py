@@ -4,7 +4,8 @@ before."""
 import datetime as dt
 from decimal import Decimal
 
-from monev import orchestration
+from monev.evaluation.period import EvaluationPeriod
+from monev.orchestration import tasks
 from monev.report.html import render
 
 
@@ -23,7 +24,7 @@ def test_partner_text_is_escaped_in_the_report():
         "sleeping_agreements": [],
         "kendala": [{"kendala": evil, "outcomes": 2}],
     }
-    html = render(data, 2025, dt.date(2026, 1, 31))
+    html = render(data, EvaluationPeriod.of(2025))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "31 Januari 2026" in html
 
@@ -31,14 +32,14 @@ def test_partner_text_is_escaped_in_the_report():
 def test_the_annual_run_evaluates_the_previous_year():
     # 02:00 on 1 February 2026 in Jakarta is 19:00 UTC on 31 January
     run_at = dt.datetime(2026, 1, 31, 19, 0, tzinfo=dt.UTC)
-    assert orchestration.evaluation_period({}, run_at) == {"year": 2025,
+    assert tasks.resolve_period({}, run_at) == {"year": 2025,
                                                             "as_of": "2026-01-31"}
-    assert orchestration.evaluation_period({"year": 2023, "as_of": "2024-03-01"}, run_at) == \
+    assert tasks.resolve_period({"year": 2023, "as_of": "2024-03-01"}, run_at) == \
         {"year": 2023, "as_of": "2024-03-01"}
 
 
 def test_the_evaluation_dag_is_scheduled_on_1_february_in_jakarta():
-    from monev.runner import load_dag
+    from monev.orchestration.local import load_dag
 
     timetable = load_dag("monev_evaluate").timetable
     assert timetable._expression == "0 2 1 2 *"

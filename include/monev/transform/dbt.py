@@ -15,6 +15,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from monev import config
+from monev.db.endpoints import Endpoint
+from monev.db.server import endpoint as configured_endpoint
+from monev.evaluation.period import EvaluationPeriod
 
 
 class DbtFailed(RuntimeError):
@@ -29,12 +32,12 @@ def docs_dir() -> Path:
     return config.monev_home() / "dbt_docs"
 
 
-def dbt(args: list[str], endpoint: config.Endpoint | None = None, dbt_vars: dict | None = None,
+def dbt(args: list[str], endpoint: Endpoint | None = None, dbt_vars: dict | None = None,
         *, url: str | None = None, check: bool = True,
         target: Path | None = None) -> subprocess.CompletedProcess:
     """``dbt <args>`` as monev_transformer (``url``, else the endpoint's), artifacts in
     ``target`` (default :func:`target_dir`); raises on failure unless ``check`` is false."""
-    parts = urlsplit(url or (endpoint or config.endpoint()).url("monev_transformer"))
+    parts = urlsplit(url or (endpoint or configured_endpoint()).url("monev_transformer"))
     env = {
         **os.environ,
         "DBT_PROFILES_DIR": str(config.DBT_PROJECT_DIR),
@@ -57,8 +60,11 @@ def dbt(args: list[str], endpoint: config.Endpoint | None = None, dbt_vars: dict
     return proc
 
 
-def generate_docs(endpoint: config.Endpoint | None = None) -> Path:
+def generate_docs(endpoint: Endpoint | None = None,
+                  period: EvaluationPeriod | None = None) -> Path:
     """The dbt docs site (``dbt docs generate``: manifest, catalog of the built warehouse,
-    lineage graph with exposures) in ``MONEV_HOME/dbt_docs``; returns its index.html."""
-    dbt(["docs", "generate", "--quiet"], endpoint, target=docs_dir())
+    lineage graph with exposures) in ``MONEV_HOME/dbt_docs``; returns its index.html.
+    The evaluation models are compiled for ``period`` (default: last year's)."""
+    period = period or EvaluationPeriod.for_run({}, None)
+    dbt(["docs", "generate", "--quiet"], endpoint, period.dbt_vars(), target=docs_dir())
     return docs_dir() / "index.html"

@@ -2,24 +2,25 @@
 OpenLineage events from the tasks and from the dbt models Cosmos runs; each dbt
 invocation, GX result and published trace kept, append-only, in schema audit."""
 
-import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
 
 import psycopg
 import pytest
-from conftest import query
+from support.warehouse import query
 
 from monev import config
+from monev.evaluation.period import EvaluationPeriod
 
-AS_OF = dt.date(2026, 1, 31)
+PERIOD = EvaluationPeriod.of(2025)
+AS_OF = PERIOD.as_of
 SAMPLE = "NK/8/VI/2022/BNN"  # an MoU with outcomes from both channels and PKS members
 
 
 def _lineage_graph() -> tuple[dict, dict]:
     """Edges dataset -> dataset through each COMPLETE job event, and each job's inputs."""
-    from monev.airflow_env import lineage_events_path
+    from monev.orchestration.airflow_env import lineage_events_path
 
     edges, inputs = defaultdict(set), {}
     for line in lineage_events_path().read_text().splitlines():
@@ -74,7 +75,7 @@ def test_lineage_events_name_each_marts_inputs_as_dbt_declares_them(e2e):
 
 
 def test_lineage_goes_to_an_http_backend_when_one_is_configured(monkeypatch):
-    from monev.airflow_env import openlineage_environment
+    from monev.orchestration.airflow_env import openlineage_environment
 
     monkeypatch.setenv("MONEV_OPENLINEAGE_URL", "http://marquez:5000")
     transport = json.loads(openlineage_environment()["AIRFLOW__OPENLINEAGE__TRANSPORT"])
@@ -170,7 +171,7 @@ def test_trace_of_a_sample_agreement_lists_exactly_its_source_rows(e2e):
     and every version of its form records, counted or not, taken from raw directly."""
     from monev.lineage.trace import trace
 
-    rows = trace(e2e["endpoint"].url("monev_transformer"), 2025, AS_OF, SAMPLE)
+    rows = trace(e2e["endpoint"].url("monev_transformer"), PERIOD, SAMPLE)
     members = [m for (m,) in query(e2e["url"], "SELECT member_nomor FROM"
                                    " evaluation_staging.eval_rollup WHERE nomor_perjanjian = %s",
                                    [SAMPLE])]
@@ -194,7 +195,7 @@ def test_trace_of_a_sample_agreement_lists_exactly_its_source_rows(e2e):
 
 
 def test_dbt_docs_site_has_the_lineage_graph_and_exposures(e2e):
-    from monev.transform import generate_docs
+    from monev.transform.dbt import generate_docs
 
     index = generate_docs(e2e["endpoint"])
     manifest = json.loads((index.parent / "manifest.json").read_text())

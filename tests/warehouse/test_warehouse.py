@@ -9,16 +9,16 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import empty_scratch, query
-from rules_fixture import form_record
-from workbooks import register, report
+from support.rules_world import form_record
+from support.warehouse import empty_scratch, query
+from support.workbooks import register, report
 
 from monev import config
 from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
-from monev.transform import dbt
+from monev.transform.dbt import dbt
 
 JKT = ZoneInfo("Asia/Jakarta")
 PARTNERS = """kode_mitra,nama_resmi,singkatan,kategori,induk,kode_provinsi,berlaku_mulai,\

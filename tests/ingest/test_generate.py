@@ -4,7 +4,7 @@ real ingestion takes: every generated bad row is quarantined, nothing else is.""
 import hashlib
 import json
 
-from conftest import query
+from support.warehouse import query
 
 from monev.generate.world import generate
 from monev.load.drop import ingest_folder

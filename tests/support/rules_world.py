@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from workbooks import register, report
+from support.workbooks import register, report
 
 JKT = ZoneInfo("Asia/Jakarta")
 UTC = dt.UTC

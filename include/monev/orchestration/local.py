@@ -1,14 +1,18 @@
-"""Running monev's DAGs through real Airflow from a plain process (``dag.test()``).
+"""Running monev's DAGs through real Airflow from a plain process (``dag.test()``):
+``monev run`` and the tests.
 
-The same DAG files the scheduler runs are executed in order; Asset-triggered DAGs are
-run explicitly after the DAG that updates their Assets.
+The same DAG files the scheduler runs are executed in order; the Asset-triggered
+warehouse DAG is run explicitly after the ingestion DAGs.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from monev import airflow_env, config
+from monev import config
+from monev.evaluation.period import EvaluationPeriod
+from monev.orchestration import airflow_env
 
 log = logging.getLogger(__name__)
 
@@ -47,3 +51,20 @@ def run_dag(dag_id: str, conf: dict | None = None):
         raise DagRunFailed(f"DAG {dag_id} ended {getattr(run, 'state', None)}; "
                            f"tasks not successful: {', '.join(failed) or 'unknown'}")
     return run
+
+
+def run_pipeline(drop: Path, period: EvaluationPeriod, kobo_url: str | None = None,
+                 kobo_asset: str | None = None) -> dict:
+    """``monev run``: ingest the drop folder (and sweep the form API when a URL is given),
+    build the warehouse, evaluate and publish ``period``; returns the run of each DAG."""
+    if not drop.is_dir():
+        raise FileNotFoundError(f"drop folder {drop} does not exist or is not a folder")
+    prepare_airflow()
+    runs = {"ingest_drop": run_dag("monev_ingest_drop", {"drop_url": drop.resolve().as_uri()})}
+    if kobo_url:
+        runs["ingest_kobo"] = run_dag("monev_ingest_kobo", {
+            "kobo_url": kobo_url, "asset_uid": kobo_asset, "full_sweep": True})
+    runs["warehouse"] = run_dag("monev_warehouse")
+    runs["evaluate"] = run_dag("monev_evaluate", {
+        **period.to_xcom(), "refresh_inputs": False})  # the DAGs above just did
+    return runs

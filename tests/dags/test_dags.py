@@ -11,7 +11,7 @@ from monev import config
 
 @pytest.fixture(scope="module")
 def dagbag(endpoint):
-    from monev import airflow_env
+    from monev.orchestration import airflow_env
 
     airflow_env.apply()
     from airflow.dag_processing.dagbag import DagBag
@@ -42,31 +42,31 @@ def test_dags_have_tags_retries_owner_and_docs(dagbag):
 
 
 def test_warehouse_is_scheduled_on_raw_assets(dagbag):
-    from monev.orchestration import raw_asset
+    from monev.orchestration import assets
 
     condition = str(dagbag.dags["monev_warehouse"].timetable.asset_condition)
     for table in ("file_receipt", "kobo_sync"):
-        assert raw_asset(table).uri in condition
+        assert assets.raw(table).uri in condition
 
 
 def test_asset_graph_runs_from_sources_to_published_marts(dagbag):
     """Declared inlets and outlets: drop folder and form API -> raw tables (ingestion);
     evaluation_staging -> evaluation (publish), named as dbt's lineage names tables."""
-    from monev import orchestration as o
+    from monev.orchestration import assets
 
     def uris(assets):
         return {a.uri for a in assets}
 
     load = dagbag.dags["monev_ingest_drop"].get_task("load_new_files")
-    assert uris(load.inlets) == {o.drop_folder_asset().uri}
-    assert o.raw_asset("realisasi_row").uri in uris(load.outlets)
+    assert uris(load.inlets) == {assets.drop_folder().uri}
+    assert assets.raw("realisasi_row").uri in uris(load.outlets)
     sync = dagbag.dags["monev_ingest_kobo"].get_task("sync_form_records")
-    assert uris(sync.inlets) == {o.form_asset().uri}
-    assert o.raw_asset("kobo_record").uri in uris(sync.outlets)
+    assert uris(sync.inlets) == {assets.form().uri}
+    assert assets.raw("kobo_record").uri in uris(sync.outlets)
     publish = dagbag.dags["monev_evaluate"].get_task("publish")
-    assert o.table_asset("evaluation_staging", "agreement_scorecard").uri in uris(publish.inlets)
-    assert o.table_asset("evaluation", "agreement_scorecard").uri in uris(publish.outlets)
-    assert o.raw_asset("file_receipt").uri.startswith(f"postgres://{o.warehouse_netloc()}/")
+    assert assets.table("evaluation_staging", "agreement_scorecard").uri in uris(publish.inlets)
+    assert assets.table("evaluation", "agreement_scorecard").uri in uris(publish.outlets)
+    assert assets.raw("file_receipt").uri.startswith(f"postgres://{assets.warehouse_netloc()}/")
 
 
 def test_manifest_is_fresh():

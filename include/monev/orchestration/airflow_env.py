@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 
 from monev import config
+from monev.db.endpoints import Endpoint
+from monev.db.server import endpoint as configured_endpoint
 
 API_PORT_DEFAULT = 8080
 CONNECTION_ROLES = ("monev_loader", "monev_transformer")  # Airflow conn id = role name
@@ -39,16 +41,16 @@ def _new_fernet_key() -> str:
     return Fernet.generate_key().decode()
 
 
-def connection_json(endpoint: config.Endpoint, role: str) -> str:
+def connection_json(endpoint: Endpoint, role: str) -> str:
     return json.dumps({
         "conn_type": "postgres", "host": endpoint.host, "port": endpoint.port,
         "login": role, "password": endpoint.passwords[role], "schema": config.WAREHOUSE_DB,
     })
 
 
-def environment(endpoint: config.Endpoint | None = None) -> dict[str, str]:
+def environment(endpoint: Endpoint | None = None) -> dict[str, str]:
     """Every variable Airflow (and dbt under Cosmos) needs for this instance."""
-    endpoint = endpoint or config.endpoint()
+    endpoint = endpoint or configured_endpoint()
     home = config.monev_home()
     af_home = config.airflow_home()
     af_home.mkdir(parents=True, exist_ok=True)
@@ -115,7 +117,7 @@ def openlineage_environment() -> dict[str, str]:
     }
 
 
-def apply(endpoint: config.Endpoint | None = None) -> dict[str, str]:
+def apply(endpoint: Endpoint | None = None) -> dict[str, str]:
     """Put the instance's Airflow configuration into this process's environment."""
     env = environment(endpoint)
     os.environ.update(env)

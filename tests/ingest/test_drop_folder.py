@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import workbooks as wbk
-from conftest import query
+from support.warehouse import query
 
 from monev.load import drop
 from monev.load.drop import JAKARTA, ingest_folder

@@ -12,6 +12,7 @@ from pathlib import Path
 import psycopg
 
 from monev import config
+from monev.evaluation.period import EvaluationPeriod
 
 
 def stage_samples(target: Path, samples: Path = config.SAMPLES_DIR) -> Path:
@@ -63,32 +64,31 @@ def serve_sample_form_records(samples: Path = config.SAMPLES_DIR):
 
 
 def run_demo() -> int:
-    from monev.db.cluster import EmbeddedPostgres
-    from monev.evaluation.export import default_as_of, export
-    from monev.pipeline import run_pipeline
+    from monev.db.server import ensure_running
+    from monev.evaluation.export import export
+    from monev.orchestration.local import run_pipeline
     from monev.quality.gate import data_docs_index
     from monev.report.html import report_path
 
     home = config.monev_home()
-    if config.external_endpoint() is None:
-        EmbeddedPostgres(home).start()
+    endpoint = ensure_running()
+    period = EvaluationPeriod.of(DEMO_YEAR)
     drop = stage_samples(home / "demo" / "drop")
     print(f"staged {len(list(drop.iterdir()))} sample files in {drop}")
     server = serve_sample_form_records()
     try:
-        run_pipeline(drop, DEMO_YEAR, kobo_url=server.base_url, kobo_asset=server.asset_uid)
+        run_pipeline(drop, period, kobo_url=server.base_url, kobo_asset=server.asset_uid)
     finally:
         server.stop()
-    endpoint = config.endpoint()
-    out = home / "exports" / f"{DEMO_YEAR}_{default_as_of(DEMO_YEAR)}"
-    files = export(endpoint.url("monev_auditor"), DEMO_YEAR, None, out)
+    out = home / "exports" / f"{period.year}_{period.as_of}"
+    files = export(endpoint.url("monev_auditor"), period, out)
     print("\nmonev demo finished")
     for key, value in warehouse_counts(endpoint.url("monev_auditor")).items():
         print(f"  {key:32} {value}")
-    print(f"\n  evaluation {DEMO_YEAR} (as of {default_as_of(DEMO_YEAR)}), exported marts:")
+    print(f"\n  evaluation {period}, exported marts:")
     for path in files:
         print(f"    {path}")
-    print(f"  report for Directorate staff:  {report_path(DEMO_YEAR, default_as_of(DEMO_YEAR))}")
+    print(f"  report for Directorate staff:  {report_path(period)}")
     print(f"  gate results (GX Data Docs):   {data_docs_index()}")
     print(f"\n  warehouse (read-only, BI):  {endpoint.url('monev_bi')}")
     print(f"  schemas: raw, audit, staging, marts, evaluation  |  MONEV_HOME: {home}")

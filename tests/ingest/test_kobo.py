@@ -6,7 +6,7 @@ import json
 import logging
 
 import pytest
-from conftest import query
+from support.warehouse import query
 
 from monev import config
 from monev.load.kobo import sync

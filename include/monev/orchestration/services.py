@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from monev import airflow_env, config
+from monev import config
+from monev.orchestration import airflow_env
 
 SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
 
@@ -42,10 +43,9 @@ def stop_services(procs: list[subprocess.Popen], timeout: float = 30) -> None:
 
 def run_services() -> int:
     """Start the database and the services; run until interrupted, then stop them all."""
-    from monev.db.cluster import EmbeddedPostgres
+    from monev.db.server import ensure_running
 
-    if config.external_endpoint() is None:
-        EmbeddedPostgres(config.monev_home()).start()
+    ensure_running()
     airflow_env.migrate()
     env = airflow_env.environment()
     procs = start_services()

@@ -1,0 +1,63 @@
+"""How Cosmos renders and runs the dbt project: from the manifest ``make`` builds with
+``dbt parse`` (never ``dbt ls`` at parse time), as the ``monev_transformer`` connection,
+every invocation recorded in the audit trail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from monev import config
+from monev.orchestration.connections import TRANSFORMER_CONN_ID, transformer_url
+
+# dbt vars of the evaluation build, templated from the period task's XCom
+EVALUATION_VARS = {
+    "year": "{{ ti.xcom_pull(task_ids='resolve_period')['year'] }}",
+    "as_of": "{{ ti.xcom_pull(task_ids='resolve_period')['as_of'] }}",
+}
+
+
+def record_dbt_invocation(project_dir: str, context=None, **_) -> None:
+    """Cosmos callback after every dbt invocation (also a failed one): its run results
+    go to the audit trail with the Airflow run that caused them."""
+    from monev.lineage.audit_trail import AirflowRun, project_manifest
+    from monev.lineage.audit_trail import record_dbt_invocation as record
+
+    ti = (context or {}).get("ti")
+    airflow = AirflowRun(ti.dag_id, ti.run_id, ti.task_id, ti.try_number) if ti else AirflowRun()
+    record(transformer_url(), Path(project_dir) / "target" / "run_results.json",
+           project_manifest(), airflow)
+
+
+def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,
+                   tests: bool = True, operator_args: dict | None = None) -> dict:
+    """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig (and operator args) for a
+    Cosmos DAG or group. ``tests=False`` leaves the dbt tests to the caller (the
+    evaluation's gate runs them)."""
+    from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+    from cosmos.constants import InvocationMode, LoadMode, TestBehavior
+    from cosmos.profiles import PostgresUserPasswordProfileMapping
+
+    project_dir = config.DBT_PROJECT_DIR
+    return {
+        "project_config": ProjectConfig(
+            dbt_project_path=project_dir,
+            manifest_path=project_dir / "target" / "manifest.json",
+            install_dbt_deps=False,
+        ),
+        "profile_config": ProfileConfig(
+            profile_name="monev",
+            target_name="warehouse",
+            profile_mapping=PostgresUserPasswordProfileMapping(
+                conn_id=TRANSFORMER_CONN_ID, profile_args={"schema": "staging", "threads": 2}),
+        ),
+        "render_config": RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            select=select or [],
+            exclude=exclude or [],
+            test_behavior=TestBehavior.AFTER_EACH if tests else TestBehavior.NONE,
+            # a relationships test runs once both its models are built
+            should_detach_multiple_parents_tests=True,
+        ),
+        "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
+        "operator_args": {"callback": record_dbt_invocation, **(operator_args or {})},
+    }

@@ -1,0 +1,110 @@
+"""The task wrappers DAG files call: Airflow context (connections, params, run ids, XCom)
+in, plain calls of monev functions out. No rule of the evaluation lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from monev import config
+from monev.evaluation.period import EvaluationPeriod
+from monev.orchestration.connections import kobo_client, loader_url, transformer_url
+
+START_DATE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+DEFAULT_ARGS = {
+    "owner": "monev",
+    "retries": 2,
+    "retry_delay": dt.timedelta(minutes=1),
+    "retry_exponential_backoff": True,
+}
+
+
+def default_drop_url() -> str:
+    """The drop folder: ``MONEV_DROP_URL`` (e.g. ``s3://bucket/drop``) or a local folder."""
+    if os.environ.get("MONEV_DROP_URL"):
+        return os.environ["MONEV_DROP_URL"]
+    local = config.monev_home() / "drop"
+    local.mkdir(exist_ok=True)
+    return local.as_uri()
+
+
+def ingest_drop_folder(drop_url: str | None, run_id: str | None) -> dict:
+    """Load every new file of the drop folder; returns a summary for the logs/XCom."""
+    from airflow.sdk import ObjectStoragePath
+
+    from monev.load.drop import ingest_folder
+
+    folder = ObjectStoragePath(drop_url or default_drop_url())
+    return summarise(ingest_folder(loader_url(), folder, run_id))
+
+
+def summarise(results) -> dict:
+    summary = {"files": len(results), "by_status": {}, "rows": {}, "quarantined": []}
+    for r in results:
+        summary["by_status"][r.status] = summary["by_status"].get(r.status, 0) + 1
+        for key, n in r.rows.items():
+            summary["rows"][key] = summary["rows"].get(key, 0) + n
+        summary["quarantined"].extend(r.reasons)
+    return summary
+
+
+def sync_form_records(params: dict, run_id: str | None) -> dict:
+    """New form records by ``_id``, or a full sweep (when asked, or once a day)."""
+    client = kobo_client(params.get("kobo_url"), params.get("asset_uid"))
+    return _sync(client, params.get("full_sweep"), run_id)
+
+
+def sweep_form_records_if_configured(run_id: str | None) -> dict:
+    """A full sweep of the form API; skipped when no form API is configured."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    try:
+        client = kobo_client()
+    except ValueError as exc:
+        raise AirflowSkipException(f"no form API configured: {exc}") from exc
+    return _sync(client, True, run_id)
+
+
+def _sync(client, full_sweep: bool | None, run_id: str | None) -> dict:
+    from monev.load.kobo import sync
+
+    result = sync(loader_url(), client, run_id, full_sweep)
+    return {"mode": result.mode, "pages": result.pages, "rows": dict(result.rows),
+            "deleted": result.deleted, "quarantined": result.reasons}
+
+
+def check_reconciliation(run_id: str | None) -> dict:
+    """Every load of this run reconciles (arrived = accepted + unchanged + quarantined)."""
+    from monev.load.reconcile import assert_run_reconciled
+
+    return assert_run_reconciled(loader_url(), run_id)
+
+
+def resolve_period(params: dict, logical_date) -> dict:
+    """The period to evaluate, as XCom (see :meth:`EvaluationPeriod.for_run`)."""
+    return EvaluationPeriod.for_run(params, logical_date).to_xcom()
+
+
+def check_gate(period: dict, run_id: str | None) -> str:
+    """The gate (GX checkpoint + the evaluation's dbt tests) on what was just built.
+    The verdict is stored either way; a failed gate fails the task: nothing is published."""
+    from monev.quality.gate import GateFailed, run_gate
+
+    result = run_gate(transformer_url(), EvaluationPeriod.from_xcom(period), run_id)
+    if not result.passed:
+        raise GateFailed(result)
+    return str(result.gate_id)
+
+
+def publish_evaluation(period: dict, gate_id: str, run_id: str | None) -> dict:
+    """Replace the published rows of the period with the build the gate passed."""
+    from monev.evaluation.publish import publish
+
+    return publish(transformer_url(), EvaluationPeriod.from_xcom(period), gate_id, run_id)
+
+
+def write_report(period: dict) -> str:
+    """The staff report (HTML, Bahasa Indonesia) of the published period."""
+    from monev.report.html import write_report as write
+
+    return str(write(transformer_url(), EvaluationPeriod.from_xcom(period)))

@@ -1,0 +1,1 @@
+"""Helpers the tests share: warehouse queries, sample paths, workbook and world builders."""
