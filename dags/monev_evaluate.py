@@ -1,5 +1,5 @@
 """
-### monev_evaluate — the annual evaluation (evaluation.md), write-audit-publish
+### monev_evaluate — the annual evaluation (docs/evaluation.md), write-audit-publish
 
 On 1 February (02:00 Asia/Jakarta) for the previous year, and on demand for any `year`
 and cut-off `as_of` (default 31 January of year + 1):

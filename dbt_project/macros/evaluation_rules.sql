@@ -1,4 +1,4 @@
-{#- Rules of evaluation.md that are one expression each; every model uses these. -#}
+{#- Rules of docs/evaluation.md that are one expression each; every model uses these. -#}
 
 {#- days_in_force: days of [period_start, period_end] on which an agreement signed on
     `signed` and ending on `ends` (inclusive) is in force; a span counts both ends. -#}
@@ -31,16 +31,16 @@
     end
 {%- endmacro %}
 
-{#- Evaluation parameters: year Y and cut-off as_of (default 31 January of Y+1). -#}
+{#- The evaluation period: dbt vars `year` and `as_of` (YYYY-MM-DD), both required. Their
+    one default (31 January of Y+1) lives in monev's EvaluationPeriod, which passes both. -#}
 {% macro eval_year() -%}
     {{ var('year') | int }}
 {%- endmacro %}
 
 {% macro eval_as_of() -%}
-    {%- set as_of = var('as_of', '') -%}
-    {%- if as_of in ('', none, 'None') -%}
-        make_date({{ eval_year() }} + 1, 1, 31)
-    {%- else -%}
-        '{{ as_of }}'::date
+    {%- set as_of = var('as_of') -%}
+    {%- if execute and not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', as_of | string) -%}
+        {{ exceptions.raise_compiler_error("dbt var as_of must be a date YYYY-MM-DD, got '" ~ as_of ~ "'") }}
     {%- endif -%}
+    '{{ as_of }}'::date
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- Name resolution (sources.md): lower case, every character that is not a letter or a
+{#- Name resolution (docs/sources.md): lower case, every character that is not a letter or a
     digit removed, so `PB NU` = `PBNU` and `PT. Pegadaian (Persero)` = `pt pegadaian persero`. -#}
 {% macro normalise_name(expr) -%}
     nullif(regexp_replace(lower({{ expr }}), '[^[:alnum:]]', '', 'g'), '')

@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     mb.add_argument("--url", default="http://metabase:3000", help="Metabase base URL")
     mb.set_defaults(func=_cmd_metabase_setup)
 
-    gen = sub.add_parser("generate", help="generated data in the shapes of sources.md "
+    gen = sub.add_parser("generate", help="generated data in the shapes of docs/sources.md "
                          "(national scale by default), with its messiness at a set rate")
     gen.add_argument("--partners", type=int, default=600)
     gen.add_argument("--agreements", type=int, default=3000)

@@ -4,19 +4,7 @@
 -- A view: fct_outcome reads it incrementally (by changed_at).
 {{ config(materialized='view') }}
 
-with quarantine_reasons as (
-    select
-        load_id,
-        sheet,
-        row_number,
-        kobo_id,
-        string_agg(reason_code, ', ' order by reason_code) as reason_codes
-    from {{ source('raw', 'quarantine') }}
-    where scope = 'row'
-    group by load_id, sheet, row_number, kobo_id
-),
-
-workbook as (
+with workbook as (
     select
         'workbook' as channel,
         md5('workbook/' || o.sha256 || '/' || o.sheet || '/' || o.row_number) as source_record_key,
@@ -51,7 +39,7 @@ workbook as (
         o.loaded_at as changed_at
     from {{ ref('stg_spreadsheet__realisasi_rows') }} as o
     inner join {{ ref('stg_spreadsheet__reports') }} as r on o.workbook_load_id = r.workbook_load_id
-    left join quarantine_reasons as q
+    left join {{ ref('stg_raw__quarantined_rows') }} as q
         on o.workbook_load_id = q.load_id and o.sheet = q.sheet and o.row_number = q.row_number
 ),
 
@@ -89,7 +77,7 @@ form as (
         k.is_deleted,
         k.record_changed_at as changed_at
     from {{ ref('stg_kobo__record_versions') }} as k
-    left join quarantine_reasons as q on k.load_id = q.load_id and k.kobo_id = q.kobo_id
+    left join {{ ref('stg_raw__quarantined_rows') }} as q on k.load_id = q.load_id and k.kobo_id = q.kobo_id
 ),
 
 unioned as (

@@ -1,4 +1,4 @@
--- Name resolution (sources.md): every name a partner goes by (nama_resmi, singkatan,
+-- Name resolution (docs/sources.md): every name a partner goes by (nama_resmi, singkatan,
 -- aliases) in each partner-master copy, normalised. A name that two partners share
 -- resolves to neither: `is_ambiguous`.
 with names as (

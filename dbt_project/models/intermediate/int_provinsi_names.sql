@@ -1,4 +1,4 @@
--- Province resolution (sources.md): a province's name, each alias and its code,
+-- Province resolution (docs/sources.md): a province's name, each alias and its code,
 -- normalised, each pointing to its Kemendagri code.
 with names as (
     select

@@ -6,9 +6,7 @@ with copies as (
         load_id,
         received_at,
         file_name,
-        row_number() over (
-            order by received_at desc, file_name collate "C" desc
-        ) as recency,
+        row_number() over (order by {{ latest_first() }}) as recency,
         lead(received_at) over (
             order by received_at, file_name collate "C"
         ) as next_received_at

@@ -3,9 +3,7 @@
 with copies as (
     select
         load_id,
-        row_number() over (
-            order by received_at desc, file_name collate "C" desc
-        ) as recency
+        row_number() over (order by {{ latest_first() }}) as recency
     from {{ ref('stg_spreadsheet__file_receipts') }}
     where kind = 'partner_master' and status = 'loaded'
 )

@@ -1,5 +1,5 @@
 -- One row per drop-folder file receipt. A file's bytes count from the earliest time any
--- identical copy was received (sources.md, "Received time").
+-- identical copy was received (docs/sources.md, "Received time").
 select
     load_id,
     airflow_run_id,

@@ -1,4 +1,4 @@
-"""Exporting published marts as CSV in the spec's format (evaluation.md, "Exported as CSV").
+"""Exporting published marts as CSV in the spec's format (docs/evaluation.md, "Exported as CSV").
 
 UTF-8, header row, LF line ends, minimal quoting; rows in byte order of the mart's keys;
 fractions with 6 decimals, scores with 1, money and counts as integers (half away from

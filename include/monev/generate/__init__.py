@@ -1,1 +1,1 @@
-"""``monev generate``: national-scale test data in the shapes of sources.md."""
+"""``monev generate``: national-scale test data in the shapes of docs/sources.md."""

@@ -1,5 +1,5 @@
 """Generated national-scale data: partners, agreements, workbooks and form records in the
-shapes of sources.md, with its messiness at a set rate, deterministic for a seed.
+shapes of docs/sources.md, with its messiness at a set rate, deterministic for a seed.
 
 Output (``out``): ``drop/`` (register copies, partner master, partner workbooks, with
 received times set as file times), ``kobo/records.json`` (for a replay server),

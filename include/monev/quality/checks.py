@@ -1,4 +1,4 @@
-"""The checks of the gate (evaluation.md, "The gate"), as Great Expectations expectations
+"""The checks of the gate (docs/evaluation.md, "The gate"), as Great Expectations expectations
 on queries over the data the evaluation is built from.
 
 Each dataset is a query; where a rule is "no row may look like this", the query returns
@@ -96,7 +96,7 @@ DATASETS = {
 @dataclass(frozen=True)
 class Check:
     name: str
-    rule: str  # evaluation.md's words
+    rule: str  # docs/evaluation.md's words
     dataset: str
     expectation: str  # a great_expectations.expectations class name
     kwargs: dict

@@ -1,4 +1,4 @@
-"""Parsers for the three kinds of drop file (sources.md sections 1-3).
+"""Parsers for the three kinds of drop file (docs/sources.md sections 1-3).
 
 Each takes a file's bytes and returns a :class:`ParsedFile`; a file that cannot be read
 at all raises :class:`UnreadableFile`. Ingestion decides only what a file shows by itself; matching

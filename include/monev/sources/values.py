@@ -68,7 +68,7 @@ _PLAIN = re.compile(r"-?\d+(,\d+)?")
 
 
 def parse_number(value: object) -> Decimal | None:
-    """The Indonesian number rule of sources.md; a number cell is taken as it is."""
+    """The Indonesian number rule of docs/sources.md; a number cell is taken as it is."""
     if value is None or isinstance(value, bool):
         if value is None:
             return None
@@ -115,7 +115,7 @@ _NAMED = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})")
 
 
 def parse_date(value: object) -> dt.date | None:
-    """Excel date cells and the text forms of sources.md; nothing else is a date."""
+    """Excel date cells and the text forms of docs/sources.md; nothing else is a date."""
     if is_blank(value):
         return None
     if isinstance(value, dt.datetime):

@@ -1,6 +1,6 @@
 -- The agreements the evaluation sees (latest register copy before the cut-off), each
--- with its partner resolved by name (never guessed), and its days in force in Y and in
--- each semester. `is_evaluated`: not cancelled and in force at least 90 days of Y.
+-- with its partner resolved by name (never guessed), its days in force in Y and in each
+-- semester, and whether it is evaluated: not cancelled and in force >= 90 days of Y.
 with copy as (
     select load_id from {{ ref('eval_latest_copies') }}
     where kind = 'register'
@@ -41,23 +41,30 @@ resolved as (
             pc.load_id = n.partner_master_load_id
             and {{ normalise_name('a.mitra_name') }} = n.name_key
     group by a.nomor_perjanjian
+),
+
+in_force as (
+    select
+        a.*,
+        case when r.candidates = 1 then r.kode_mitra end as kode_mitra,
+        case
+            when a.is_cancelled then 0
+            else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'p.year_start', 'p.year_end') }}
+        end as days_in_force,
+        case
+            when a.is_cancelled then 0
+            else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'p.year_start', 'make_date(p.tahun, 6, 30)') }}
+        end as days_in_force_s1,
+        case
+            when a.is_cancelled then 0
+            else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'make_date(p.tahun, 7, 1)', 'p.year_end') }}
+        end as days_in_force_s2
+    from agreements as a
+    inner join resolved as r on a.nomor_perjanjian = r.nomor_perjanjian
+    cross join {{ ref('eval_period') }} as p
 )
 
 select
-    a.*,
-    case when r.candidates = 1 then r.kode_mitra end as kode_mitra,
-    case
-        when a.is_cancelled then 0
-        else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'p.year_start', 'p.year_end') }}
-    end as days_in_force,
-    case
-        when a.is_cancelled then 0
-        else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'p.year_start', 'make_date(p.tahun, 6, 30)') }}
-    end as days_in_force_s1,
-    case
-        when a.is_cancelled then 0
-        else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'make_date(p.tahun, 7, 1)', 'p.year_end') }}
-    end as days_in_force_s2
-from agreements as a
-inner join resolved as r on a.nomor_perjanjian = r.nomor_perjanjian
-cross join {{ ref('eval_period') }} as p
+    *,
+    not is_cancelled and days_in_force >= 90 as is_evaluated
+from in_force

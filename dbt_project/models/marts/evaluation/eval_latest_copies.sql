@@ -8,9 +8,7 @@ with ranked as (
         f.file_name,
         f.sha256,
         f.received_at,
-        row_number() over (
-            partition by f.kind order by f.received_at desc, f.file_name collate "C" desc  -- noqa: RF02
-        ) as recency
+        row_number() over (partition by f.kind order by {{ latest_first('f') }}) as recency
     from {{ ref('stg_spreadsheet__file_receipts') }} as f
     cross join {{ ref('eval_period') }} as p
     where

@@ -7,17 +7,6 @@ with period as (
     select * from {{ ref('eval_period') }}
 ),
 
-quarantine_reasons as (
-    select
-        load_id,
-        sheet,
-        row_number,
-        string_agg(reason, '; ' order by reason) as reasons
-    from {{ source('raw', 'quarantine') }}
-    where scope = 'row'
-    group by load_id, sheet, row_number
-),
-
 workbook_status as (
     select
         r.workbook_load_id,
@@ -58,7 +47,7 @@ commitments as (
     from {{ ref('fct_commitment') }} as c
     cross join period as p
     inner join workbook_status as s on c.workbook_load_id = s.workbook_load_id
-    left join quarantine_reasons as q
+    left join {{ ref('stg_raw__quarantined_rows') }} as q
         on c.workbook_load_id = q.load_id and c.sheet = q.sheet and c.row_number = q.row_number
     where c.tahun = p.tahun
 ),

@@ -18,14 +18,14 @@ select
     *,
     row_number() over (
         partition by nomor_perjanjian, tahun, semester
-        order by received_at desc, file_name collate "C" desc
+        order by {{ latest_first() }}
     ) = 1 as is_latest_for_semester,
     coalesce(row_number() over (
         partition by nomor_perjanjian, tahun, rencana_aksi_readable
-        order by received_at desc, file_name collate "C" desc
+        order by {{ latest_first() }}
     ) = 1 and rencana_aksi_readable, false) as is_latest_action_plan,
     row_number() over (
         partition by nomor_perjanjian
-        order by received_at desc, file_name collate "C" desc
+        order by {{ latest_first() }}
     ) = 1 as is_latest_any_year
 from workbooks

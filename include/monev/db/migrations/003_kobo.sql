@@ -13,7 +13,7 @@ CREATE TABLE raw.kobo_record (
     uuid            text,                        -- _uuid: changes on every edit
     root_uuid       text,                        -- meta/rootUuid: stable
     submission_time timestamptz,                 -- _submission_time (UTC): never moves
-    received_at     timestamptz,                 -- = submission_time (sources.md)
+    received_at     timestamptz,                 -- = submission_time (docs/sources.md)
     validation_status text,                      -- _validation_status.uid, NULL if none
     payload_hash    text NOT NULL,               -- sha256 of the canonical JSON record
     loaded_at       timestamptz NOT NULL DEFAULT now(),

@@ -1,4 +1,4 @@
--- The published evaluation (schema evaluation): the four marts of evaluation.md for every
+-- The published evaluation (schema evaluation): the four marts of docs/evaluation.md for every
 -- (tahun, as_of) published, side by side. dbt builds them in evaluation_staging; the
 -- publish step replaces one (tahun, as_of)'s rows here in one transaction and records it
 -- in audit.publication. Column names and order are the spec's: a contract for BI users.
