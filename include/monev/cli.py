@@ -80,7 +80,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from monev.db.server import ensure_running
     from monev.evaluation.export import export
 
-    for path in export(ensure_running().url("monev_auditor"), _period(args), Path(args.out)):
+    period = _period(args)
+    for path in export(ensure_running().url("monev_auditor"), period, Path(args.out)):
         print(path)
     return 0
 
@@ -89,7 +90,8 @@ def _cmd_trace(args: argparse.Namespace) -> int:
     from monev.db.server import ensure_running
     from monev.lineage.trace import as_csv, as_table, trace
 
-    rows = trace(ensure_running().url("monev_transformer"), _period(args), args.agreement)
+    period = _period(args)
+    rows = trace(ensure_running().url("monev_transformer"), period, args.agreement)
     print(as_table(rows))
     if args.csv:
         Path(args.csv).write_text(as_csv(rows), encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-import workbooks as wbk
+from support import workbooks as wbk
 from support.warehouse import query
 
 from monev.load import drop

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from monev.quality.checks import CHECKS, DATASETS
 log = logging.getLogger(__name__)
 URL_VARIABLE = "MONEV_GX_WAREHOUSE_URL"  # GX reads the URL from here: never written to disk
 EXAMPLES = 5
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
 
 
 @dataclass
@@ -140,9 +142,13 @@ def run_dbt_tests(url: str, period: EvaluationPeriod,
     results = []
     for r in run_results["results"]:
         passed = r["status"] in ("pass", "success")
-        results.append(CheckResult(r["unique_id"].split(".")[2], "dbt test", "dbt", passed,
+        kind, _, *names = r["unique_id"].split(".")
+        # a unit test is named after the rule it checks (rule_...), a data test after itself
+        name = names[1] if kind == "unit_test" else names[0]
+        message = ANSI_ESCAPE.sub("", r.get("message") or "")
+        results.append(CheckResult(name, f"dbt {kind.replace('_', ' ')}", "dbt", passed,
                                    int(r.get("failures") or (0 if passed else 1)),
-                                   [] if passed else [(r.get("message") or "")[:300]]))
+                                   [] if passed else [message[:600]]))
     if not results:
         raise RuntimeError("dbt ran no test of the evaluation models")
     return sorted(results, key=lambda c: c.name)
