@@ -4,6 +4,7 @@ import os
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -94,3 +95,48 @@ def test_home_inside_a_private_folder_places_cluster_where_server_can_reach(tmp_
     finally:
         cluster.remove()
     assert not fallback.exists()  # remove() cleans the fallback folder too
+
+
+def test_a_restart_with_clients_connected_keeps_the_port(tmp_path):
+    """Connections the server closes linger in TIME_WAIT on its port: that is no reason
+    to move (Airflow, BI tools and lineage names all carry host:port)."""
+    os.chmod(tmp_path, 0o755)
+    (tmp_path / "home").mkdir()
+    cluster = EmbeddedPostgres(tmp_path / "home")
+    endpoint = cluster.start()
+    try:
+        clients = [psycopg.connect(endpoint.url()) for _ in range(3)]
+        for conn in clients:
+            conn.execute("SELECT 1")
+        cluster.stop()
+        for conn in clients:
+            conn.close()
+        assert cluster.start().port == endpoint.port
+        assert _answers(endpoint) == 1
+    finally:
+        cluster.remove()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the /var/tmp fallback is used only as root")
+def test_a_link_planted_at_the_fallback_folder_is_refused_and_its_target_untouched(tmp_path):
+    import hashlib
+
+    from monev.db.cluster import ClusterError
+
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    (private / "home").mkdir()
+    cluster = EmbeddedPostgres(private / "home")
+    digest = hashlib.sha256(str(cluster.home).encode()).hexdigest()[:12]
+    planted = Path("/var/tmp") / f"monev-{digest}"
+    target = tmp_path / "target"
+    target.mkdir()
+    os.chmod(tmp_path, 0o755)
+    owner = target.stat().st_uid
+    os.symlink(target, planted)
+    try:
+        with pytest.raises(ClusterError, match="not a folder of root"):
+            cluster.start()
+        assert target.stat().st_uid == owner and not (target / "postgres").exists()
+    finally:
+        planted.unlink()

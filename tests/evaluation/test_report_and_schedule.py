@@ -51,3 +51,13 @@ def test_monev_run_fails_with_a_readable_summary(tmp_path, capsys):
 
     assert main(["run", "--drop", str(tmp_path / "missing"), "--year", "2025"]) == 1
     assert "monev run: drop folder" in capsys.readouterr().err
+
+
+def test_dollar_signs_in_partner_text_are_text_in_the_charts():
+    """'$' starts maths in matplotlib labels: 'Biaya $5 dan $' used to end the report."""
+    data = {"agreement_scorecard": [], "partner_scorecard": [], "sleeping_agreements": [],
+            "kendala": [], "bidang_progress": [
+                {"bidang": r"Biaya $5 dan $", "satuan": r"$\frac{1}{$", "target": Decimal(4),
+                 "capaian": Decimal(1), "persen": Decimal("0.25")}]}
+    html = render(data, EvaluationPeriod.of(2025))
+    assert "Biaya $5 dan $" in html and "data:image/png" in html

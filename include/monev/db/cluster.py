@@ -16,6 +16,7 @@ import pwd
 import secrets
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 from pathlib import Path
@@ -50,7 +51,11 @@ def _free_port() -> int:
 
 
 def _port_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` now. Like PostgreSQL itself, with
+    SO_REUSEADDR: connections of the last run lingering in TIME_WAIT do not count, so a
+    restart keeps its port (and everything that names it: Airflow, BI, lineage)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((HOST, port))
         except OSError:
@@ -73,6 +78,22 @@ def _server_user() -> str | None:
     subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
                     name], check=True)
     return name
+
+
+def _private_folder(path: Path, user: str) -> None:
+    """A folder only ``user`` may use, in a place others can write to (/var/tmp): made
+    new, or, if it exists, a real folder (never a link) that root or ``user`` owns; its
+    owner is changed without following links."""
+    account = pwd.getpwnam(user)
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        st = os.lstat(path)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid not in (0, account.pw_uid):
+            raise ClusterError(f"{path} exists but is not a folder of root or {user} (a link "
+                               "or another user's): remove it and start again") from None
+    os.chown(path, account.pw_uid, account.pw_gid, follow_symlinks=False)
+    os.chmod(path, 0o700, follow_symlinks=False)
 
 
 class EmbeddedPostgres:
@@ -136,11 +157,10 @@ class EmbeddedPostgres:
             return preferred
         preferred.rmdir()
         digest = hashlib.sha256(str(self.home).encode()).hexdigest()[:12]
-        fallback = Path("/var/tmp") / f"monev-{digest}" / "postgres"
-        fallback.mkdir(parents=True, mode=0o700, exist_ok=True)
-        shutil.chown(fallback.parent, user)
-        shutil.chown(fallback, user)
-        return fallback
+        base = Path("/var/tmp") / f"monev-{digest}"
+        _private_folder(base, user)
+        _private_folder(base / "postgres", user)
+        return base / "postgres"
 
     # -- lifecycle ----------------------------------------------------------------------
     def initialised(self) -> bool:

@@ -51,7 +51,12 @@ def format_cell(column: str, value: object) -> str:
         return format(number.normalize(), "f")
     if isinstance(value, int | Decimal):
         return str(value)
-    text = str(value)
+    return spreadsheet_safe(str(value))
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: one beginning with ``=``, ``+``, ``-`` or ``@``
+    gets a leading ``'`` so that it never runs as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -13,6 +13,7 @@ import io
 
 import psycopg
 
+from monev.evaluation.export import spreadsheet_safe
 from monev.evaluation.period import EvaluationPeriod
 from monev.evaluation.publish import built_period, is_published
 
@@ -63,7 +64,8 @@ def as_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) if isinstance(v, str) else v for k, v in r.items()}
+                     for r in rows)
     return out.getvalue()
 
 

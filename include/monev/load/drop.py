@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
+import stat
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 import psycopg
@@ -26,9 +29,9 @@ from monev.load.raw import (
     record_reconciliation,
     row_problems,
 )
+from monev.sources.bounded import DEFAULT_LIMITS, Job, Limits, ParserPool, check_limits
 from monev.sources.parsers import (
     IDENTITAS_FIELDS,
-    PARSERS,
     PARTNER_COLUMNS,
     REALISASI_COLUMNS,
     REGISTER_COLUMNS,
@@ -36,6 +39,7 @@ from monev.sources.parsers import (
     kind_of,
 )
 from monev.sources.tables import Problem
+from monev.sources.values import printable
 from monev.sources.workbook import UnreadableFile
 
 log = logging.getLogger(__name__)
@@ -47,6 +51,8 @@ TABLE_COLUMNS = {
     "rencana_aksi_row": [c.key for c in RENCANA_AKSI_COLUMNS],
     "realisasi_row": [c.key for c in REALISASI_COLUMNS],
 }
+
+WHOLE_FILE = "(whole file)"  # the reconciliation row of a file refused whole
 
 # Test hook: called inside the file's transaction just before commit.
 before_commit: Callable[[psycopg.Connection], None] | None = None
@@ -76,37 +82,118 @@ def modified_time(stat) -> dt.datetime:
     raise ValueError(f"no modification time in {stat!r}")
 
 
-def _files(folder) -> list[tuple[object, dt.datetime]]:
-    """(path, received time) of the folder's files, oldest first, then by name."""
+@dataclass
+class Arrival:
+    """A file seen in the drop folder: where, when, and what it holds (if it may be read)."""
+
+    path: object  # as the folder gave it (pathlib.Path or ObjectStoragePath)
+    received_at: dt.datetime
+    problem: Problem | None = None  # refused before reading: not a regular file, too large
+    data: bytes = b""
+    sha256: str = ""
+    size: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _local_path(path) -> str | None:
+    """The path on this machine's file system, if the folder is local."""
+    if isinstance(path, PurePath):
+        return str(path)
+    if getattr(path, "protocol", None) in ("file", "local"):
+        return path.path
+    return None
+
+
+def _arrivals(folder) -> list[Arrival]:
+    """The folder's files, oldest first, then by name. Symbolic links and anything that is
+    not a regular file are refused unread (never followed); sub-folders are not files."""
     found = []
     for path in folder.iterdir():
-        if path.is_file():
-            found.append((path, modified_time(path.stat())))
-    return sorted(found, key=lambda f: (f[1], f[0].name.encode()))
+        local = _local_path(path)
+        if local is None:  # object storage: no links, no devices
+            if path.is_file():
+                found.append(Arrival(path, modified_time(path.stat())))
+            continue
+        st = os.lstat(local)
+        if stat.S_ISDIR(st.st_mode):
+            continue
+        arrival = Arrival(path, modified_time(st))
+        if not stat.S_ISREG(st.st_mode):
+            what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+            arrival.problem = Problem("not_a_regular_file", detail=f"{what}; never followed")
+        found.append(arrival)
+    return sorted(found, key=lambda a: (a.received_at, a.name.encode()))
 
 
-def ingest_folder(conninfo: str, folder, airflow_run_id: str | None = None) -> list[FileResult]:
-    """Load every file of the folder not recorded before; returns what happened to each."""
+def _read(arrival: Arrival, limits: Limits) -> None:
+    """Hash the file as it streams; keep its bytes only when they are within the limit.
+    A local file is opened without following links and must still be a regular file."""
+    local = _local_path(arrival.path)
+    if local is not None:
+        handle = os.fdopen(os.open(local, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK), "rb")
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            handle.close()
+            arrival.problem = Problem("not_a_regular_file", detail="changed while read")
+            return
+    else:
+        handle = arrival.path.open("rb")
+    digest, kept = hashlib.sha256(), []
+    with handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+            arrival.size += len(chunk)
+            if arrival.size <= limits.max_file_bytes:
+                kept.append(chunk)
+    arrival.sha256 = digest.hexdigest()
+    if arrival.size > limits.max_file_bytes:
+        arrival.problem = Problem("file_too_large", detail=f"{arrival.size:,} bytes; at most "
+                                  f"{limits.max_file_bytes:,} are read")
+    else:
+        arrival.data = b"".join(kept)
+
+
+def _jobs(arrivals: list[Arrival], limits: Limits) -> Iterator[Job]:
+    """Read each file and check what it would cost; only files within limits are parsed."""
+    for arrival in arrivals:
+        kind = kind_of(arrival.name)
+        if arrival.problem is None:
+            _read(arrival, limits)
+        if arrival.problem is None and kind is not None:
+            try:
+                check_limits(arrival.data, kind != "partner_master", limits)
+            except UnreadableFile as exc:
+                arrival.problem = Problem(exc.code, detail=exc.detail)
+        parse = arrival.problem is None and kind is not None
+        yield Job(arrival, kind if parse else None, arrival.data if parse else b"")
+
+
+def ingest_folder(conninfo: str, folder, airflow_run_id: str | None = None,
+                  limits: Limits = DEFAULT_LIMITS) -> list[FileResult]:
+    """Load every file of the folder not recorded before; returns what happened to each.
+    Files are parsed ahead in bounded child processes and loaded one by one in order."""
     results = []
     with psycopg.connect(conninfo) as conn:
         known = {(p, t) for p, t in conn.execute(
             "SELECT file_path, received_at FROM raw.file_receipt")}
         conn.commit()
-        for path, received_at in _files(folder):
-            if (str(path), received_at) in known:
-                continue
-            with path.open("rb") as f:
-                data = f.read()
-            result = load_file(conn, path.name, str(path), data, received_at, airflow_run_id)
-            if result is not None:
-                results.append(result)
+        arrivals = [a for a in _arrivals(folder) if (str(a.path), a.received_at) not in known]
+        with ParserPool(limits) as pool:
+            for job, outcome in pool.map(_jobs(arrivals, limits)):
+                result = load_file(conn, job.key, outcome, airflow_run_id)
+                if result is not None:
+                    results.append(result)
     return results
 
 
-def load_file(conn: psycopg.Connection, name: str, path: str, data: bytes,
-              received_at: dt.datetime, airflow_run_id: str | None) -> FileResult | None:
-    """One file, one transaction: receipt, rows, quarantine and reconciliation, or nothing."""
-    sha = hashlib.sha256(data).hexdigest()
+def load_file(conn: psycopg.Connection, arrival: Arrival, outcome,
+              airflow_run_id: str | None) -> FileResult | None:
+    """One file, one transaction: receipt, rows, quarantine and reconciliation, or nothing.
+    ``outcome``: the parsed file, the reason it could not be read, or None (not parsed)."""
+    name, path, sha, received_at = (arrival.name, str(arrival.path), arrival.sha256,
+                                    arrival.received_at)
     kind = kind_of(name)
     load_id = uuid.uuid4()
     with conn.transaction():
@@ -114,31 +201,35 @@ def load_file(conn: psycopg.Connection, name: str, path: str, data: bytes,
         if conn.execute("SELECT 1 FROM raw.file_receipt WHERE file_path = %s AND sha256 = %s"
                         " AND received_at = %s", [path, sha, received_at]).fetchone():
             return None  # recorded by a concurrent or earlier run
-        first = conn.execute(
-            "SELECT load_id FROM raw.file_receipt WHERE sha256 = %s AND status <> 'duplicate'"
-            " ORDER BY received_at, receipt_id LIMIT 1", [sha]).fetchone()
+        # only a file that was loaded makes a later copy of its bytes a duplicate
+        first = None if arrival.problem else conn.execute(
+            "SELECT load_id FROM raw.file_receipt WHERE sha256 = %s AND status = 'loaded'"
+            " AND kind IS NOT DISTINCT FROM %s ORDER BY received_at, receipt_id LIMIT 1",
+            [sha, kind]).fetchone()
         prov = Provenance(load_id, airflow_run_id, "drop", name, sha, received_at)
         result = FileResult(name, "loaded", kind, load_id)
-        parsed, problem = None, None
-        if first:
+        parsed, problem = None, arrival.problem
+        if problem is not None:
+            pass
+        elif first:
             result.status = "duplicate"
         elif kind is None:
             problem = Problem("unknown_file_kind",
                               detail="name fits none of daftar_kerja_sama*.xlsx, mitra*.csv, "
                                      "Laporan_*.xlsx")
+        elif isinstance(outcome, UnreadableFile):
+            problem = Problem(outcome.code, detail=outcome.detail)
         else:
-            try:
-                parsed = PARSERS[kind](data)
-            except UnreadableFile as exc:
-                problem = Problem(exc.code, detail=exc.detail)
+            parsed = outcome
         if problem is not None:
             result.status = "quarantined"
             result.reasons += quarantine(conn, prov, [("file", None, None, None, problem)])
+            record_reconciliation(conn, prov, WHOLE_FILE, None, 0, 0, 0, 0)
         conn.execute(
             """INSERT INTO raw.file_receipt (load_id, airflow_run_id, file_name, file_path, kind,
                    sha256, size_bytes, received_at, status, duplicate_of)
                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-            [load_id, airflow_run_id, name, path, kind, sha, len(data), received_at,
+            [load_id, airflow_run_id, name, path, kind, sha, arrival.size, received_at,
              result.status, first[0] if first else None])
         if parsed is not None:
             _write_parsed(conn, prov, parsed, result)
@@ -146,7 +237,7 @@ def load_file(conn: psycopg.Connection, name: str, path: str, data: bytes,
         if before_commit is not None:
             before_commit(conn)
     for reason in result.reasons:
-        log.warning("quarantined: %s", reason)
+        log.warning("quarantined: %s", printable(reason))
     return result
 
 

@@ -22,6 +22,7 @@ import psycopg
 from monev.load.raw import Provenance, assert_reconciled, quarantine, record_reconciliation
 from monev.sources.kobo_client import KoboClient, Page
 from monev.sources.kobo_records import FORM_COLUMNS, parse_record
+from monev.sources.values import printable
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = dt.timedelta(hours=23)  # an hourly DAG then sweeps once a day
@@ -78,7 +79,7 @@ def sync(conninfo: str, client: KoboClient, airflow_run_id: str | None = None,
                 [(client.asset_uid, kobo_id, version_id, result.sync_id)
                  for kobo_id, version_id in gone])
     for reason in result.reasons:
-        log.warning("quarantined: %s", reason)
+        log.warning("quarantined: %s", printable(reason))
     return result
 
 

@@ -136,3 +136,23 @@ CHECKS = [
     _no_problem("register_mitra_resolves", "agreement register (latest copy): every Mitra"
                 " resolves to one partner", "register_partners"),
 ]
+
+
+# Columns of partner text in the datasets. GX's Data Docs show failing examples as they
+# are, so these reach GX HTML-escaped: a "<script>" in an agreement number stays text.
+TEXT_COLUMNS = {"problem", "nomor_perjanjian", "source_record_key"}
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("''", "&#39;"))
+
+
+def _html_escaped(expression: str) -> str:
+    for raw, entity in _ENTITIES:  # & first, so no entity is escaped twice
+        expression = f"replace({expression}, '{raw}', '{entity}')"
+    return expression
+
+
+def gx_query(dataset: str) -> str:
+    """The dataset as GX reads it: the columns its checks use, partner text escaped."""
+    columns = sorted({c.kwargs["column"] for c in CHECKS if c.dataset == dataset})
+    shown = ", ".join(f"{_html_escaped('q.' + c)} AS {c}" if c in TEXT_COLUMNS else f"q.{c}"
+                      for c in columns)
+    return f"SELECT {shown} FROM ({DATASETS[dataset].strip()}) AS q"

@@ -18,7 +18,7 @@ import psycopg
 
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
-from monev.quality.checks import CHECKS, DATASETS
+from monev.quality.checks import CHECKS, DATASETS, gx_query
 
 log = logging.getLogger(__name__)
 URL_VARIABLE = "MONEV_GX_WAREHOUSE_URL"  # GX reads the URL from here: never written to disk
@@ -93,10 +93,10 @@ def run_expectations(url: str, period: EvaluationPeriod) -> tuple[list[CheckResu
     source = context.data_sources.add_or_update_postgres(
         name="warehouse", connection_string="${" + URL_VARIABLE + "}")
     definitions, by_expectation = [], {}
-    for dataset, query in DATASETS.items():
+    for dataset in DATASETS:
         if dataset in {a.name for a in source.assets}:
             source.delete_asset(dataset)  # the query may have changed since the last run
-        batch = source.add_query_asset(name=dataset, query=query.strip()) \
+        batch = source.add_query_asset(name=dataset, query=gx_query(dataset)) \
             .add_batch_definition_whole_table("all")
         suite = context.suites.add_or_update(gx.ExpectationSuite(name=f"gate.{dataset}"))
         for check in (c for c in CHECKS if c.dataset == dataset):

@@ -63,12 +63,14 @@ def chart_png(draw) -> str:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 3.2), dpi=100)
-    draw(ax)
-    fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
+    # partner text is text: "$" never starts maths, whatever a Bidang holds
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        fig, ax = plt.subplots(figsize=(7, 3.2), dpi=100)
+        draw(ax)
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode()
     return f'<img alt="grafik" src="data:image/png;base64,{data}">'
 

@@ -154,3 +154,12 @@ def canonical_bidang(value: object) -> str | None:
     if text is None:
         return None
     return BIDANG_ALIASES.get(re.sub(r"\s+", " ", text).lower(), text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Text for one log line: control characters (a newline in a file name) shown as
+    escapes, so partner text cannot forge or split a line."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)

@@ -18,6 +18,9 @@ class UnreadableFile(Exception):
         self.code = code
         self.detail = detail
 
+    def __reduce__(self):  # crosses from a parsing process to the loader
+        return (UnreadableFile, (self.code, self.detail))
+
 
 class Workbook:
     def __init__(self, data: bytes):
@@ -25,7 +28,12 @@ class Workbook:
             self._wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except Exception as exc:  # calamine raises several kinds for non-workbooks
             raise UnreadableFile("not_a_workbook", f"{type(exc).__name__}: {exc}") from exc
-        self._names = {normalise_label(n): n for n in self._wb.sheet_names}
+        self._names = {}
+        for name in self._wb.sheet_names:
+            seen = self._names.setdefault(normalise_label(name), name)
+            if seen != name:
+                raise UnreadableFile("ambiguous_sheets", f"sheets {seen!r} and {name!r} have "
+                                     "the same name once spaces and case are set aside")
 
     def sheet_name(self, wanted: str) -> str | None:
         """The workbook's own name of a sheet, matched like headers are."""
