@@ -55,7 +55,7 @@ def monev_evaluate():
     def ingest_drop_folder(run_id=None) -> dict:
         return tasks.ingest_drop_folder(None, run_id)
 
-    @task(inlets=[assets.form()], outlets=assets.kobo_tables())
+    @task(inlets=[assets.form()], outlets=assets.kobo_tables(), **tasks.FORM_TASK_ARGS)
     def sweep_form_records(run_id=None) -> dict:
         return tasks.sweep_form_records_if_configured(run_id)
 

@@ -5,13 +5,16 @@ Hourly (and on demand): records with an `_id` above the highest held are read; o
 (or when `full_sweep` is true) every record is re-read, so edits, review decisions and
 deletions reach the warehouse too. A record version is stored only when its payload
 changed; one transaction per API page, reconciled (arrived = accepted + unchanged +
-quarantined). The API is the `monev_kobo` connection (host = base URL, extra `asset_uid`,
-password = token; `MONEV_KOBO_TOKEN` overrides the token).
+quarantined). A sweep counts only when complete (every page well formed, as many records
+as the API counts); a wave of deletions waits for `confirm_deletions`. The API is a
+`monev_kobo*` connection (host = base URL, extra `asset_uid`, password = token;
+`MONEV_KOBO_TOKEN` overrides the token): params choose the connection, never the host.
 """
 
 from airflow.sdk import Param, dag, task
 
 from monev.orchestration import assets, tasks
+from monev.orchestration.connections import KOBO_CONN_PATTERN
 
 
 @dag(
@@ -23,14 +26,18 @@ from monev.orchestration import assets, tasks
     tags=["monev", "ingestion"],
     doc_md=__doc__,
     params={
-        "kobo_url": Param(None, type=["null", "string"], description="API base URL override"),
-        "asset_uid": Param(None, type=["null", "string"], description="form asset override"),
+        "kobo_conn_id": Param("monev_kobo", type="string", pattern=KOBO_CONN_PATTERN,
+                              description="the form API connection (monev_kobo*)"),
+        "asset_uid": Param(None, type=["null", "string"], pattern="^[A-Za-z0-9]{1,64}$",
+                           description="form asset; default: the connection's"),
         "full_sweep": Param(None, type=["null", "boolean"],
                             description="true: re-read every record; empty: once a day"),
+        "confirm_deletions": Param(False, type="boolean",
+                                   description="apply a held wave of deletions"),
     },
 )
 def monev_ingest_kobo():
-    @task(inlets=[assets.form()], outlets=assets.kobo_tables())
+    @task(inlets=[assets.form()], outlets=assets.kobo_tables(), **tasks.FORM_TASK_ARGS)
     def sync_form_records(params=None, run_id=None) -> dict:
         return tasks.sync_form_records(params, run_id)
 

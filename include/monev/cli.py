@@ -62,15 +62,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from monev.db.server import ensure_running
+    from monev.evaluation.publish import run_summary
     from monev.orchestration.local import run_pipeline
 
     if args.kobo_url and not args.kobo_asset:
         raise ValueError("--kobo-url needs --kobo-asset")
     period = _period(args)
-    ensure_running()
-    runs = run_pipeline(Path(args.drop), period, args.kobo_url, args.kobo_asset)
+    endpoint = ensure_running()
+    runs = run_pipeline(Path(args.drop), period, args.kobo_url, args.kobo_asset,
+                        args.confirm_deletions)
     for name, run in runs.items():
         print(f"{name:12} {run.dag_id:20} {run.run_id}  {run.state}")
+    for key, value in run_summary(endpoint.url("monev_transformer"), period).items():
+        print(f"{key:34} {value}")
     print(f"evaluation {period} published;"
           f" export it with: monev export --year {period.year} --as-of {period.as_of} --out DIR")
     return 0
@@ -153,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--kobo-url", help="form API base URL (token: MONEV_KOBO_TOKEN or the "
                                         "monev_kobo connection)")
     run.add_argument("--kobo-asset", help="form asset uid")
+    run.add_argument("--confirm-deletions", action="store_true",
+                     help="apply a wave of form deletions a sweep held back")
     _period_options(run)
     run.set_defaults(func=_cmd_run)
 

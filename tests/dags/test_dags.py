@@ -25,8 +25,10 @@ def test_every_dag_file_imports(dagbag):
     assert {d.fileloc.rsplit("/", 1)[-1] for d in dagbag.dags.values()} == set(files)
 
 
-# tasks whose failure is a verdict, not a transient fault: retrying cannot change it
-NEVER_RETRIED = {("monev_evaluate", "gate")}
+# tasks whose failure is a verdict, not a transient fault, and the form API tasks, whose
+# client retries transient faults itself (one retry policy, not two stacked)
+NEVER_RETRIED = {("monev_evaluate", "gate"), ("monev_evaluate", "sweep_form_records"),
+                 ("monev_ingest_kobo", "sync_form_records")}
 
 
 def test_dags_have_tags_retries_owner_and_docs(dagbag):
@@ -39,6 +41,7 @@ def test_dags_have_tags_retries_owner_and_docs(dagbag):
             never = (dag.dag_id, t.task_id) in NEVER_RETRIED
             assert (t.retries == 0) if never else (t.retries >= 1), (dag.dag_id, t.task_id)
             assert t.owner == "monev", (dag.dag_id, t.task_id)
+            assert t.execution_timeout is not None, (dag.dag_id, t.task_id)
 
 
 def test_warehouse_is_scheduled_on_raw_assets(dagbag):

@@ -18,9 +18,10 @@ def test_pip_check_is_clean():
 
 
 def test_requirements_are_all_pinned():
-    lines = [line.strip() for line in open(os.path.join(
-        os.path.dirname(__file__), "..", "requirements.txt"))
-        if line.strip() and not line.lstrip().startswith("#")]
+    from monev import config
+
+    lines = [line.strip() for line in open(config.REPO_ROOT / "requirements.txt")
+             if line.strip() and not line.lstrip().startswith("#")]
     assert lines and all("==" in line for line in lines), [x for x in lines if "==" not in x]
 
 

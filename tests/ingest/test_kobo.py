@@ -9,7 +9,7 @@ import pytest
 from support.warehouse import query
 
 from monev import config
-from monev.load.kobo import sync
+from monev.load.kobo import SyncIncomplete, sync
 from monev.load.reconcile import assert_run_reconciled
 from monev.sources.kobo_client import KoboClient, KoboError
 from monev.sources.kobo_records import parse_record
@@ -148,12 +148,13 @@ def test_persistent_failure_gives_up_after_the_retries(server):
 def test_unauthorised_fails_at_once_without_the_token_in_the_log(clean_scratch, server,
                                                                   caplog):
     wrong = "wrong-token-7d1e"
-    with caplog.at_level(logging.DEBUG), pytest.raises(KoboError) as exc:
+    with caplog.at_level(logging.DEBUG), pytest.raises(SyncIncomplete) as exc:
         sync(clean_scratch.url(), client_for(server, token=wrong))
     assert "HTTP 401" in str(exc.value) and "Invalid token" in str(exc.value)
     assert len(server.requests) == 1  # no retry on a 4xx
     assert wrong not in str(exc.value) and wrong not in caplog.text
-    assert query(clean_scratch.url(), "SELECT count(*) FROM raw.kobo_sync")[0][0] == 0
+    assert query(clean_scratch.url(), "SELECT complete, deleted FROM raw.kobo_sync") == [
+        (False, 0)]
 
 
 def test_empty_string_and_absent_key_are_both_missing():
@@ -174,3 +175,131 @@ def test_form_numbers_use_a_decimal_point_and_dates_tolerate_workbook_forms():
     assert [p.code for p in bad.problems] == ["unparseable_number"]
     assert parse_record(RECORDS[2] | {"identitas/tahun": "dua"}).problems[0].code == \
         "unparseable_number"
+
+
+# -- a misbehaving form API ---------------------------------------------------------------
+def swept_then(clean_scratch, server, fault, *args, **kwargs):
+    """A complete first sweep, then a sweep that meets ``fault``: what was deleted?"""
+    url = clean_scratch.url()
+    sync(url, client_for(server), full=True)
+    server.fail_next(fault, *args, **kwargs)
+    with pytest.raises(SyncIncomplete) as exc:
+        sync(url, client_for(server), full=True)
+    return url, str(exc.value)
+
+
+@pytest.mark.parametrize("name, transform, says", [
+    ("next null too early", lambda page: {**page, "next": None}, "6 records read, but the API"
+                                                                   " counts 15"),
+    ("an empty object", lambda page: {}, "no record count"),
+    ("results not a list", lambda page: {**page, "results": "x"}, "no list of results"),
+])
+def test_a_faulty_page_during_a_sweep_deletes_nothing(clean_scratch, server, name, transform,
+                                                       says):
+    url, message = swept_then(clean_scratch, server, "page", transform)
+    assert says in message
+    assert query(url, "SELECT count(*) FROM raw.kobo_deletion")[0][0] == 0
+    [(complete, note)] = query(url, "SELECT complete, note FROM raw.kobo_sync"
+                                    " ORDER BY finished_at DESC LIMIT 1")
+    assert complete is False and says in note
+
+
+def test_the_token_never_follows_next_to_another_host(clean_scratch, server):
+    with KoboReplayServer(RECORDS, "other-token", asset_uid=server.asset_uid) as elsewhere:
+        def off_host(page):
+            return {**page, "next": page["next"].replace(server.base_url, elsewhere.base_url)}
+
+        url, message = swept_then(clean_scratch, server, "page", off_host)
+        assert elsewhere.requests_seen == []  # not even asked
+    assert "another host" in message
+    assert all(auth == f"Token {TOKEN}" for _, auth in server.requests_seen)
+    assert query(url, "SELECT count(*) FROM raw.kobo_deletion")[0][0] == 0
+
+
+def test_paging_that_loops_is_stopped(clean_scratch, server):
+    client = client_for(server)
+    url, message = swept_then(clean_scratch, server, "page",
+                              lambda page: {**page, "next": client.first_url()})
+    assert "came back again" in message
+    server.requests.clear()
+    numbered = iter(range(1000))
+    server.fail_next("page", lambda page: {**page, "next": f"{client.first_url()}&n="
+                                                          f"{next(numbered)}"}, times=1000)
+    with pytest.raises(SyncIncomplete, match="the paging does not end"):
+        sync(url, client, full=True)
+    assert len(server.requests) <= 5  # 15 records in pages of 6: 3 pages, 2 to spare
+
+
+def test_a_poison_record_is_quarantined_and_the_records_after_it_load(clean_scratch):
+    with KoboReplayServer(RECORDS, TOKEN, page_cap=100) as server:
+        server.add(RECORDS[1] | {"_id": 100020, "_submission_time": "yesterday"})
+        server.add(RECORDS[1] | {"_id": 100021, "_uuid": "after-the-poison"})
+
+        def poison(page):
+            extra = [{"kegiatan/capaian": "5"}, {**RECORDS[1], "_id": "12x"}, "not a record"]
+            return {**page, "results": page["results"][:3] + extra + page["results"][3:],
+                    "count": page["count"] + len(extra)}
+
+        server.fail_next("page", poison)
+        url = clean_scratch.url()
+        result = sync(url, client_for(server), "poison")
+    assert result.complete and result.rows["arrived"] == 17 + 3
+    assert versions(url)[100021] == 1  # the record after the poison loaded
+    quarantined = dict(query(url, "SELECT reason_code, count(*) FROM raw.quarantine"
+                                  " WHERE column_name IN ('_id', '_submission_time')"
+                                  " GROUP BY reason_code"))
+    assert quarantined == {"missing_value": 2, "not_an_integer": 1, "unparseable_date": 1}
+    [(accepted,)] = query(url, "SELECT accepted FROM raw.kobo_record WHERE kobo_id = 100020")
+    assert accepted is False
+    assert assert_run_reconciled(url, "poison")["arrived"] == 20
+
+
+@pytest.mark.parametrize("fault, value", [("raw", b'{"count": 15, "resu'), ("reset", None)])
+def test_a_cut_short_answer_or_a_reset_is_retried(clean_scratch, server, fault, value, caplog):
+    server.fail_next(fault, value)
+    with caplog.at_level(logging.WARNING):
+        result = sync(clean_scratch.url(), client_for(server))
+    assert result.complete and result.rows["arrived"] == 15
+    assert "retry 1/3" in caplog.text
+
+
+def test_retries_wait_as_long_as_retry_after_says(server):
+    waits = []
+    server.fail_next("retry_after", (429, 7))
+    server.fail_next("status", 503)
+    server.fail_next("retry_after", (503, 2000))
+    client = client_for(server, sleep=waits.append, max_backoff=60, retries=5)
+    assert sum(len(p.results) for p in client.pages()) == 15
+    assert waits == [7.0, 0.05 * 2, 60]  # Retry-After; then backoff; a wish capped
+
+
+def test_a_wave_of_deletions_waits_for_confirmation(clean_scratch):
+    many = RECORDS + [r | {"_id": 200000 + i, "_uuid": f"more-{i}"}
+                      for i, r in enumerate(RECORDS * 2)]
+    with KoboReplayServer(many, TOKEN, page_cap=100) as server:
+        url = clean_scratch.url()
+        sync(url, client_for(server), full=True)
+        for kobo_id in (100001, 100002, 100003):  # housekeeping: applied at once
+            server.delete(kobo_id)
+        assert sync(url, client_for(server), full=True).deleted == 3
+        for i in range(22):  # a wave: more than 20 and more than 5% of 42 held
+            server.delete(200000 + i)
+        held = sync(url, client_for(server), full=True)
+        assert (held.deleted, held.deletions_held) == (0, 22)
+        assert query(url, "SELECT count(*) FROM raw.kobo_deletion")[0][0] == 3
+        confirmed = sync(url, client_for(server), full=True, confirm_deletions=True)
+        assert (confirmed.deleted, confirmed.deletions_held) == (22, 0)
+    assert query(url, "SELECT deletions_confirmed FROM raw.kobo_sync"
+                      " ORDER BY finished_at DESC LIMIT 1") == [(True,)]
+
+
+def test_a_param_chooses_a_form_connection_never_a_host(monkeypatch):
+    from monev.orchestration.connections import kobo_client
+
+    monkeypatch.setenv("AIRFLOW_CONN_MONEV_KOBO", json.dumps(
+        {"conn_type": "http", "host": "http://127.0.0.1:9", "extra": {"asset_uid": "aX"}}))
+    monkeypatch.setenv("MONEV_KOBO_TOKEN", TOKEN)
+    assert kobo_client().base_url == "http://127.0.0.1:9"
+    for conn_id in ("attacker", "http://evil.example", "monev_kobo/../x"):
+        with pytest.raises(ValueError, match="not a form API connection"):
+            kobo_client(conn_id)

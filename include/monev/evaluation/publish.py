@@ -89,3 +89,20 @@ def publish(conninfo: str, period: EvaluationPeriod, gate_id: uuid.UUID | str,
                      f" SELECT %s, {TRACE_COLUMNS} FROM evaluation_staging.eval_trace",
                      [publication_id])
     return counts
+
+
+def run_summary(conninfo: str, period: EvaluationPeriod) -> dict[str, int]:
+    """What an operator checks after a run: agreements evaluated in the published period,
+    files received, and files received after its cut-off (lost received times show here).
+    ``conninfo``: the warehouse as monev_transformer (it reads the build's cut-off)."""
+    with psycopg.connect(conninfo) as conn:
+        evaluated, received, late = conn.execute(
+            """SELECT (SELECT count(*) FROM evaluation.agreement_scorecard
+                       WHERE tahun = %s AND as_of = %s),
+                      (SELECT count(*) FROM raw.file_receipt),
+                      (SELECT count(*) FROM raw.file_receipt AS f
+                       JOIN evaluation_staging.eval_period AS p
+                         ON p.tahun = %s AND p.as_of = %s AND f.received_at >= p.cutoff_at)""",
+            [period.year, period.as_of, period.year, period.as_of]).fetchone()
+    return {"agreements evaluated": evaluated, "files received": received,
+            "files received after the cut-off": late}

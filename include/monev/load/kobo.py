@@ -4,8 +4,15 @@
 records are read incrementally (``_id`` above the highest held); a full sweep re-reads
 every record at least daily so edits, reviews and deletions arrive too. A version is
 stored only when the payload hash differs from the record's latest live version. Each
-page is one transaction with its reconciliation row; the sync (and, for a complete sweep,
-the deletions it found) is recorded when it ends. State lives in the warehouse.
+page is one transaction with its reconciliation row; a record that cannot be read is
+quarantined and the sync goes on. The sync is recorded when it ends, complete or not.
+
+Deletions are what a full sweep did not see, so a sweep counts only when it is
+*complete*: every page well formed and the records read equal to the API's ``count``.
+An incomplete sync marks nothing deleted and fails, saying why. A complete sweep that
+would delete a wave (more than both :data:`DELETION_LIMITS` share and number of the
+records held) is held: nothing is deleted until a sync confirms it, and the gate says so.
+State lives in the warehouse.
 """
 
 from __future__ import annotations
@@ -20,14 +27,36 @@ from dataclasses import dataclass, field
 import psycopg
 
 from monev.load.raw import Provenance, assert_reconciled, quarantine, record_reconciliation
-from monev.sources.kobo_client import KoboClient, Page
-from monev.sources.kobo_records import FORM_COLUMNS, parse_record
+from monev.sources.kobo_client import KoboClient, KoboError, Page
+from monev.sources.kobo_records import FORM_COLUMNS, RecordUnreadable, parse_record
 from monev.sources.values import printable
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = dt.timedelta(hours=23)  # an hourly DAG then sweeps once a day
 TYPED = [c.key for c in FORM_COLUMNS] + ["kobo_id", "uuid", "root_uuid", "submission_time",
                                          "validation_status", "payload_hash", "bukti"]
+
+
+UNREADABLE = "results (unreadable records)"  # reconciliation of records with no identity
+
+
+@dataclass(frozen=True)
+class DeletionLimits:
+    """A sweep that would delete more than both of these is held for confirmation (a few
+    deletions are a partner's housekeeping; a wave is more likely a fault)."""
+
+    share: float = 0.05
+    records: int = 20
+
+    def is_wave(self, deleting: int, held: int) -> bool:
+        return deleting > self.share * held and deleting > self.records
+
+
+DELETION_LIMITS = DeletionLimits()
+
+
+class SyncIncomplete(KoboError):
+    """The sync read what it could, recorded why it is incomplete, and deleted nothing."""
 
 
 @dataclass
@@ -37,6 +66,9 @@ class SyncResult:
     pages: int = 0
     rows: Counter = field(default_factory=Counter)  # arrived/accepted/unchanged/quarantined
     deleted: int = 0
+    deletions_held: int = 0
+    complete: bool = True
+    note: str | None = None
     reasons: list[str] = field(default_factory=list)
 
 
@@ -45,12 +77,16 @@ def sync_state(conn: psycopg.Connection, asset_uid: str) -> tuple[int | None, dt
     return conn.execute(
         """SELECT (SELECT max(kobo_id) FROM raw.kobo_record WHERE asset_uid = %(a)s),
                   (SELECT max(finished_at) FROM raw.kobo_sync
-                   WHERE asset_uid = %(a)s AND mode = 'full')""", {"a": asset_uid}).fetchone()
+                   WHERE asset_uid = %(a)s AND mode = 'full' AND complete)""",
+        {"a": asset_uid}).fetchone()
 
 
 def sync(conninfo: str, client: KoboClient, airflow_run_id: str | None = None,
-         full: bool | None = None) -> SyncResult:
-    """Read new records (or sweep all, when ``full`` or a sweep is due) into raw."""
+         full: bool | None = None, confirm_deletions: bool = False,
+         limits: DeletionLimits = DELETION_LIMITS) -> SyncResult:
+    """Read new records (or sweep all, when ``full`` or a sweep is due) into raw; raises
+    :class:`SyncIncomplete` (after recording the sync) when the API cannot be trusted to
+    have given every record."""
     with psycopg.connect(conninfo) as conn:
         max_id, last_sweep = sync_state(conn, client.asset_uid)
         conn.commit()
@@ -60,19 +96,41 @@ def sync(conninfo: str, client: KoboClient, airflow_run_id: str | None = None,
         started = dt.datetime.now(dt.UTC)
         query = None if full or max_id is None else {"_id": {"$gt": max_id}}
         seen: set[int] = set()
-        for page in client.pages(query):
-            load_page(conn, client.asset_uid, page, airflow_run_id, result)
-            seen.update(int(r["_id"]) for r in page.results)
+        counts: set[int] = set()
+        try:
+            for page in client.pages(query):
+                counts.add(page.count)
+                seen |= load_page(conn, client.asset_uid, page, airflow_run_id, result)
+        except KoboError as exc:
+            result.complete, result.note = False, str(exc)
+        if result.complete and len(counts) > 1:
+            result.complete = False
+            result.note = f"the API's count changed while paging ({sorted(counts)})"
+        expected = next(iter(counts), None)
+        if result.complete and expected is not None and result.rows["arrived"] != expected:
+            result.complete = False
+            result.note = (f"{result.rows['arrived']} records read, but the API counts "
+                           f"{expected}")
         with conn.transaction():
-            gone = _deleted_versions(conn, client.asset_uid, seen) if full else []
+            gone = (_deleted_versions(conn, client.asset_uid, seen)
+                    if full and result.complete else [])
+            wave = gone and limits.is_wave(len(gone), _live_records(conn, client.asset_uid))
+            if wave and not confirm_deletions:
+                result.deletions_held, gone = len(gone), []
+                result.note = (f"{result.deletions_held} records would be deleted, more than "
+                               f"{limits.share:.0%} and {limits.records} of those held: held "
+                               "until a sync confirms them (confirm_deletions)")
             result.deleted = len(gone)
             conn.execute(
                 """INSERT INTO raw.kobo_sync (sync_id, airflow_run_id, asset_uid, mode,
-                       started_at, pages, records_read, new_versions, deleted)
-                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)""",
+                       started_at, pages, records_read, new_versions, deleted, complete,
+                       note, deletions_held, deletions_confirmed)
+                   VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
                 [result.sync_id, airflow_run_id, client.asset_uid, result.mode, started,
                  result.pages, result.rows["arrived"],
-                 result.rows["accepted"] + result.rows["quarantined"], result.deleted])
+                 result.rows["accepted"] + result.rows["quarantined"], result.deleted,
+                 result.complete, result.note, result.deletions_held,
+                 bool(wave and confirm_deletions)])
             conn.cursor().executemany(
                 "INSERT INTO raw.kobo_deletion (asset_uid, kobo_id, last_version_id, sync_id)"
                 " VALUES (%s, %s, %s, %s)",
@@ -80,7 +138,22 @@ def sync(conninfo: str, client: KoboClient, airflow_run_id: str | None = None,
                  for kobo_id, version_id in gone])
     for reason in result.reasons:
         log.warning("quarantined: %s", printable(reason))
+    if not result.complete:
+        raise SyncIncomplete(f"form sync incomplete, nothing marked deleted: {result.note}")
+    if result.deletions_held:
+        log.warning("form sweep: %s", result.note)
     return result
+
+
+def _live_records(conn, asset_uid: str) -> int:
+    """Records held and not deleted."""
+    return conn.execute(
+        """SELECT count(*) FROM (SELECT DISTINCT ON (kobo_id) version_id
+                                 FROM raw.kobo_record WHERE asset_uid = %s
+                                 ORDER BY kobo_id, version_id DESC) AS v
+           WHERE NOT EXISTS (SELECT 1 FROM raw.kobo_deletion d
+                             WHERE d.last_version_id = v.version_id)""",
+        [asset_uid]).fetchone()[0]
 
 
 def _latest_live_hashes(conn, asset_uid: str, ids: list[int]) -> dict[int, str]:
@@ -97,13 +170,23 @@ def _latest_live_hashes(conn, asset_uid: str, ids: list[int]) -> dict[int, str]:
 
 
 def load_page(conn: psycopg.Connection, asset_uid: str, page: Page,
-              airflow_run_id: str | None, result: SyncResult) -> None:
-    """One page, one transaction: new versions, quarantine and reconciliation, or nothing."""
+              airflow_run_id: str | None, result: SyncResult) -> set[int]:
+    """One page, one transaction: new versions, quarantine and reconciliation, or nothing.
+    A record with no identity is quarantined with its reason. Returns the ``_id`` seen."""
     load_id = uuid.uuid4()
     prov = Provenance(load_id, airflow_run_id, "kobo", None, None, None, page.url)
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 1))", [asset_uid])
-        parsed = [parse_record(r) for r in page.results]
+        parsed, unreadable = [], []
+        for record in page.results:
+            try:
+                parsed.append(parse_record(record))
+            except RecordUnreadable as exc:
+                unreadable.append(("row", None, None, None, exc.problem))
+        if unreadable:
+            result.reasons += quarantine(conn, prov, unreadable)
+            record_reconciliation(conn, prov, UNREADABLE, None, len(unreadable), 0,
+                                  len(unreadable), 0)
         held = _latest_live_hashes(conn, asset_uid, [p.values["kobo_id"] for p in parsed])
         new = []
         for row in parsed:
@@ -121,6 +204,8 @@ def load_page(conn: psycopg.Connection, asset_uid: str, page: Page,
         assert_reconciled(conn, load_id)
     result.pages += 1
     result.rows.update(counts)
+    result.rows.update(arrived=len(unreadable), quarantined=len(unreadable))
+    return {row.values["kobo_id"] for row in parsed}
 
 
 def _copy_versions(conn, prov: Provenance, asset_uid: str, rows) -> None:

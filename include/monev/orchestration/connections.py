@@ -43,23 +43,39 @@ def transformer_url() -> str:
     return warehouse_url(TRANSFORMER_CONN_ID)
 
 
-def kobo_client(base_url: str | None = None, asset_uid: str | None = None):
-    """A form API client from the ``monev_kobo`` connection (host = base URL, extra
-    ``asset_uid``, password = token); params override URL and asset, ``MONEV_KOBO_TOKEN``
-    overrides the token. The token is never a parameter: params are shown in the UI."""
+KOBO_CONN_PATTERN = r"^monev_kobo[a-z0-9_]{0,40}$"  # the connections a param may choose
+
+
+def kobo_client(conn_id: str | None = None, asset_uid: str | None = None):
+    """A form API client from a ``monev_kobo*`` connection (host = base URL, extra
+    ``asset_uid``, password = token; ``MONEV_KOBO_TOKEN`` overrides the token). A param may
+    choose the connection and the form, never the host: the token goes only where an
+    operator configured it to go."""
+    import re
+
     from airflow.sdk import BaseHook
     from airflow.sdk.exceptions import AirflowNotFoundException
 
     from monev.sources.kobo_client import KoboClient
 
+    conn_id = conn_id or KOBO_CONN_ID
+    if not re.fullmatch(KOBO_CONN_PATTERN, conn_id):
+        raise ValueError(f"form API: {conn_id!r} is not a form API connection (monev_kobo*)")
     try:
-        conn = BaseHook.get_connection(KOBO_CONN_ID)
+        conn = BaseHook.get_connection(conn_id)
     except AirflowNotFoundException:
         conn = None
     token = os.environ.get("MONEV_KOBO_TOKEN") or (conn.password if conn else None)
-    base_url = base_url or (conn.host if conn else None)
+    base_url = conn.host if conn else None
     asset_uid = asset_uid or (conn.extra_dejson.get("asset_uid") if conn else None)
     if not (base_url and asset_uid and token):
         raise ValueError(f"form API: need a base URL, an asset uid and a token (connection "
-                         f"{KOBO_CONN_ID!r}, params kobo_url/asset_uid, MONEV_KOBO_TOKEN)")
+                         f"{conn_id!r}, param asset_uid, MONEV_KOBO_TOKEN)")
     return KoboClient(base_url, asset_uid, token)
+
+
+def kobo_connection_json(base_url: str, asset_uid: str) -> str:
+    """The ``monev_kobo`` connection for a form API the operator names (``monev run
+    --kobo-url``); the token is read from ``MONEV_KOBO_TOKEN`` when the client is made."""
+    return json.dumps({"conn_type": "http", "host": base_url.rstrip("/"),
+                       "extra": {"asset_uid": asset_uid}})

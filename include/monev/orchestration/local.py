@@ -8,11 +8,13 @@ warehouse DAG is run explicitly after the ingestion DAGs.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
 from monev.orchestration import airflow_env
+from monev.orchestration.connections import kobo_connection_json
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +56,19 @@ def run_dag(dag_id: str, conf: dict | None = None):
 
 
 def run_pipeline(drop: Path, period: EvaluationPeriod, kobo_url: str | None = None,
-                 kobo_asset: str | None = None) -> dict:
-    """``monev run``: ingest the drop folder (and sweep the form API when a URL is given),
+                 kobo_asset: str | None = None, confirm_deletions: bool = False) -> dict:
+    """``monev run``: ingest the drop folder (and sweep the form API when a URL is given:
+    it becomes this run's ``monev_kobo`` connection, the token from ``MONEV_KOBO_TOKEN``),
     build the warehouse, evaluate and publish ``period``; returns the run of each DAG."""
     if not drop.is_dir():
         raise FileNotFoundError(f"drop folder {drop} does not exist or is not a folder")
+    if kobo_url:
+        os.environ["AIRFLOW_CONN_MONEV_KOBO"] = kobo_connection_json(kobo_url, kobo_asset)
     prepare_airflow()
     runs = {"ingest_drop": run_dag("monev_ingest_drop", {"drop_url": drop.resolve().as_uri()})}
     if kobo_url:
         runs["ingest_kobo"] = run_dag("monev_ingest_kobo", {
-            "kobo_url": kobo_url, "asset_uid": kobo_asset, "full_sweep": True})
+            "full_sweep": True, "confirm_deletions": confirm_deletions})
     runs["warehouse"] = run_dag("monev_warehouse")
     runs["evaluate"] = run_dag("monev_evaluate", {
         **period.to_xcom(), "refresh_inputs": False})  # the DAGs above just did

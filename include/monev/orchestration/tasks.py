@@ -16,7 +16,11 @@ DEFAULT_ARGS = {
     "retries": 2,
     "retry_delay": dt.timedelta(minutes=1),
     "retry_exponential_backoff": True,
+    "execution_timeout": dt.timedelta(hours=2),  # no task runs unbounded
 }
+# The form API client retries transient faults itself (honouring Retry-After): its tasks
+# are not retried by Airflow on top of that.
+FORM_TASK_ARGS = {"retries": 0, "execution_timeout": dt.timedelta(hours=1)}
 
 
 def default_drop_url() -> str:
@@ -50,8 +54,9 @@ def summarise(results) -> dict:
 
 def sync_form_records(params: dict, run_id: str | None) -> dict:
     """New form records by ``_id``, or a full sweep (when asked, or once a day)."""
-    client = kobo_client(params.get("kobo_url"), params.get("asset_uid"))
-    return _sync(client, params.get("full_sweep"), run_id)
+    client = kobo_client(params.get("kobo_conn_id"), params.get("asset_uid"))
+    return _sync(client, params.get("full_sweep"), run_id,
+                 bool(params.get("confirm_deletions")))
 
 
 def sweep_form_records_if_configured(run_id: str | None) -> dict:
@@ -65,12 +70,14 @@ def sweep_form_records_if_configured(run_id: str | None) -> dict:
     return _sync(client, True, run_id)
 
 
-def _sync(client, full_sweep: bool | None, run_id: str | None) -> dict:
+def _sync(client, full_sweep: bool | None, run_id: str | None,
+          confirm_deletions: bool = False) -> dict:
     from monev.load.kobo import sync
 
-    result = sync(loader_url(), client, run_id, full_sweep)
+    result = sync(loader_url(), client, run_id, full_sweep, confirm_deletions)
     return {"mode": result.mode, "pages": result.pages, "rows": dict(result.rows),
-            "deleted": result.deleted, "quarantined": result.reasons}
+            "deleted": result.deleted, "deletions_held": result.deletions_held,
+            "quarantined": result.reasons}
 
 
 def check_reconciliation(run_id: str | None) -> dict:

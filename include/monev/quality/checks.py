@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monev.load.kobo import DELETION_LIMITS
+
 RAW_ROW_TABLES = ("register_row", "partner_master_row", "report", "rencana_aksi_row",
                   "realisasi_row", "kobo_record")
 
@@ -90,6 +92,45 @@ DATASETS = {
         FROM evaluation_staging.agreement_scorecard""",
     "bidang_progress": """
         SELECT bidang, satuan, target, capaian FROM evaluation_staging.bidang_progress""",
+    # an empty evaluation is a data problem: typically copies whose received times were lost
+    "evaluated_agreements": """
+        SELECT 'no agreement is evaluated for ' || p.tahun || ' as of ' || p.as_of || ': '
+               || late.n || ' file(s) were received after the cut-off'
+               || coalesce(' (' || late.names || ')', '')
+               || '; files copied without their received times all arrive on the day they'
+               || ' were copied' AS problem
+        FROM evaluation_staging.eval_period AS p
+        CROSS JOIN LATERAL (
+            SELECT count(*) AS n,
+                   string_agg(file_name, ', ' ORDER BY file_name) FILTER (WHERE k <= 10)
+                   || CASE WHEN count(*) > 10 THEN ', ...' ELSE '' END AS names
+            FROM (SELECT file_name, row_number() OVER (ORDER BY file_name) AS k
+                  FROM raw.file_receipt WHERE received_at >= p.cutoff_at) AS f) AS late
+        WHERE NOT EXISTS (SELECT 1 FROM evaluation_staging.eval_agreements WHERE is_evaluated)""",
+    "form_deletions": f"""
+        WITH latest_sweep AS (
+            SELECT DISTINCT ON (asset_uid) asset_uid, deletions_held
+            FROM raw.kobo_sync WHERE mode = 'full' AND complete
+            ORDER BY asset_uid, finished_at DESC),
+        since_publication AS (
+            SELECT d.asset_uid, count(*) AS deleted
+            FROM raw.kobo_deletion AS d
+            JOIN raw.kobo_sync AS s ON s.sync_id = d.sync_id
+            WHERE NOT s.deletions_confirmed AND d.detected_at > (
+                SELECT coalesce(max(published_at), '-infinity') FROM audit.publication)
+            GROUP BY d.asset_uid)
+        SELECT 'form ' || asset_uid || ': ' || deletions_held || ' deletions held back by the'
+               || ' latest sweep, waiting for confirmation (confirm_deletions)' AS problem
+        FROM latest_sweep WHERE deletions_held > 0
+        UNION ALL
+        SELECT 'form ' || s.asset_uid || ': ' || s.deleted || ' records deleted since the'
+               || ' previous publication, more than {DELETION_LIMITS.share * 100:g} percent and'
+               || ' {DELETION_LIMITS.records} of those held' AS problem
+        FROM since_publication AS s
+        WHERE s.deleted > {DELETION_LIMITS.records}
+          AND s.deleted > {DELETION_LIMITS.share} * (
+              SELECT count(DISTINCT kobo_id) FROM raw.kobo_record AS r
+              WHERE r.asset_uid = s.asset_uid)""",
 }
 
 
@@ -135,6 +176,11 @@ CHECKS = [
                 " Nomor Induk is an MoU in the register", "pks_parents"),
     _no_problem("register_mitra_resolves", "agreement register (latest copy): every Mitra"
                 " resolves to one partner", "register_partners"),
+    _no_problem("agreements_evaluated", "at least one agreement is evaluated (the verdict"
+                " names the files received after the cut-off)", "evaluated_agreements"),
+    _no_problem("form_deletions_within_limits", "form deletions since the previous"
+                " publication stay within the set limits; a larger wave waits for"
+                " confirmation", "form_deletions"),
 ]
 
 

@@ -13,7 +13,7 @@ import json
 import re
 from decimal import Decimal
 
-from monev.sources.tables import Column, ParsedRow, validate
+from monev.sources.tables import Column, ParsedRow, Problem, validate
 from monev.sources.values import (
     Unparseable,
     clean_text,
@@ -74,39 +74,76 @@ def payload_hash(record: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class RecordUnreadable(ValueError):
+    """A record that cannot be stored at all (not an object, no usable ``_id``)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.code)
+        self.problem = problem
+
+
+def record_id(record: object) -> int:
+    """The record's ``_id``: its identity, without which nothing of it can be kept."""
+    if not isinstance(record, dict):
+        raise RecordUnreadable(Problem("missing_value", "_id", str(record)[:200],
+                                       "the record is not an object"))
+    value = record.get("_id")
+    if is_blank(value):
+        raise RecordUnreadable(Problem("missing_value", "_id", None, "the record has no _id"))
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,18}", str(value).strip()):
+        raise RecordUnreadable(Problem("not_an_integer", "_id", str(value)[:200]))
+    return int(str(value).strip())
+
+
 def submission_time(record: dict) -> dt.datetime | None:
     """``_submission_time`` is UTC written without an offset."""
     text = record.get("_submission_time")
     if not text:
         return None
-    parsed = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    try:
+        parsed = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        raise Unparseable("unparseable_date", text) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def validation_status(record: dict) -> str | None:
     status = record.get("_validation_status") or {}
-    return status.get("uid") if isinstance(status, dict) else None
+    return _text(status.get("uid")) if isinstance(status, dict) else None
+
+
+def _text(value: object) -> str | None:
+    """A system field as text, whatever type the API sent it as."""
+    return None if value is None else str(value)
 
 
 def bukti(record: dict) -> list[str]:
     """The evidence links of the ``bukti`` repeat group."""
+    items = record.get("bukti")
     links = []
-    for item in record.get("bukti") or []:
+    for item in items if isinstance(items, list) else []:
         link = item.get("bukti/tautan") if isinstance(item, dict) else None
         if not is_blank(link):
             links.append(str(link).strip())
     return links
 
 
-def parse_record(record: dict) -> ParsedRow:
-    """One record as a row of ``raw.kobo_record`` (``values``) and its problems."""
+def parse_record(record: object) -> ParsedRow:
+    """One record as a row of ``raw.kobo_record`` (``values``) and its problems; raises
+    :class:`RecordUnreadable` for a record that has no identity to store it under."""
+    kobo_id = record_id(record)
     cells = {c.key: record.get(c.header) for c in FORM_COLUMNS}
     _, values, problems = validate(cells, FORM_COLUMNS)
+    try:
+        received = submission_time(record)
+    except Unparseable as exc:
+        received = None
+        problems.append(Problem(exc.code, "_submission_time", str(exc.value)[:200]))
     values |= {
-        "kobo_id": int(record["_id"]),
-        "uuid": record.get("_uuid"),
-        "root_uuid": record.get("meta/rootUuid"),
-        "submission_time": submission_time(record),
+        "kobo_id": kobo_id,
+        "uuid": _text(record.get("_uuid")),
+        "root_uuid": _text(record.get("meta/rootUuid")),
+        "submission_time": received,
         "validation_status": validation_status(record),
         "payload_hash": payload_hash(record),
         "bukti": json.dumps(bukti(record), ensure_ascii=False),

@@ -4,7 +4,13 @@ It stands in for the remote form API in tests, the demo and benchmarks: it serve
 recorded records with paging (capped page size, ``next`` links), a MongoDB-style
 ``query`` on ``_id`` and ``_submission_time``, and a token check. Records can be edited
 (``_id`` and ``_submission_time`` kept, ``_uuid`` changed), reviewed and deleted, and
-failures can be injected (an HTTP status, or a delay longer than the client's timeout).
+the faults of a misbehaving API can be injected for the next requests:
+``("status", 500)``, ``("retry_after", (429, 2))`` (a status with a Retry-After header),
+``("delay", 2.0)`` (longer than the client's timeout), ``("raw", b'{"cou')`` (a body that
+is not JSON), ``("reset", None)`` (the connection closed without an answer) and
+``("page", f)`` (the real page passed through ``f``: an early ``next: null``, ``{}``, a
+``next`` naming another host or the same page again). Every request is logged with its
+Authorization header in ``requests_seen``.
 """
 
 from __future__ import annotations
@@ -42,8 +48,9 @@ class KoboReplayServer:
         self.token = token
         self.asset_uid = asset_uid
         self.page_cap = page_cap
-        self.faults: list[tuple[str, float]] = []  # ("status", 500) or ("delay", 2.0)
+        self.faults: list[tuple[str, object]] = []
         self.requests: list[str] = []
+        self.requests_seen: list[tuple[str, str | None]] = []  # (path, Authorization)
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._selections: dict[str, list[dict]] = {}  # query -> matching records, by _id
@@ -75,7 +82,7 @@ class KoboReplayServer:
             self._selections.clear()
             self.records[int(record["_id"])] = copy.deepcopy(record)
 
-    def fail_next(self, kind: str, value: float, times: int = 1) -> None:
+    def fail_next(self, kind: str, value: object, times: int = 1) -> None:
         self.faults.extend([(kind, value)] * times)
 
     # --- serving ---------------------------------------------------------------------
@@ -90,12 +97,20 @@ class KoboReplayServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's naming)
                 server.requests.append(self.path)
-                status, body = server.respond(self.path, self.headers.get("Authorization"))
-                payload = json.dumps(body).encode()
+                server.requests_seen.append((self.path, self.headers.get("Authorization")))
+                status, body, headers = server.respond(self.path,
+                                                       self.headers.get("Authorization"))
+                if status is None:  # a reset: no answer at all
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                payload = body if isinstance(body, bytes) else json.dumps(body).encode()
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json")
                     self.send_header("Content-Length", str(len(payload)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
                     self.end_headers()
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
@@ -120,12 +135,30 @@ class KoboReplayServer:
     def __exit__(self, *exc):
         self.stop()
 
-    def respond(self, path: str, authorization: str | None) -> tuple[int, dict]:
+    def respond(self, path: str, authorization: str | None) -> tuple[int | None, object, dict]:
+        """(status, body as JSON-able or bytes, extra headers); status None: reset."""
+        transform = None
         if self.faults:
             kind, value = self.faults.pop(0)
             if kind == "status":
-                return int(value), {"detail": f"injected HTTP {int(value)}"}
-            time.sleep(value)
+                return int(value), {"detail": f"injected HTTP {int(value)}"}, {}
+            if kind == "retry_after":
+                status, seconds = value
+                return status, {"detail": "slow down"}, {"Retry-After": str(seconds)}
+            if kind == "raw":
+                return 200, value, {}
+            if kind == "reset":
+                return None, b"", {}
+            if kind == "delay":
+                time.sleep(value)
+            if kind == "page":
+                transform = value
+        status, body = self._page(path, authorization)
+        if transform is not None and status == 200:
+            body = transform(body)
+        return status, body, {}
+
+    def _page(self, path: str, authorization: str | None) -> tuple[int, dict]:
         if authorization != f"Token {self.token}":
             return 401, {"detail": "Invalid token."}
         url = urlparse(path)
