@@ -98,7 +98,7 @@ def _cmd_trace(args: argparse.Namespace) -> int:
     rows = trace(ensure_running().url("monev_transformer"), period, args.agreement)
     print(as_table(rows))
     if args.csv:
-        Path(args.csv).write_text(as_csv(rows), encoding="utf-8")
+        config.write_private(Path(args.csv), as_csv(rows))
         print(f"\n{len(rows)} rows written to {args.csv}")
     return 0
 

@@ -19,15 +19,36 @@ WAREHOUSE_DB = "warehouse"
 AIRFLOW_DB = "airflow"
 OWNER_ROLE = "monev"
 AIRFLOW_ROLE = "monev_airflow"
-PIPELINE_ROLES = ("monev_loader", "monev_transformer", "monev_bi", "monev_auditor")
+PIPELINE_ROLES = ("monev_loader", "monev_transformer", "monev_gate", "monev_bi", "monev_auditor")
+READER_ROLES = ("monev_bi", "monev_auditor")  # people's tools: bounded, read-only
 ALL_ROLES = (OWNER_ROLE, AIRFLOW_ROLE, *PIPELINE_ROLES)
 
 
 def monev_home() -> Path:
-    """The instance folder; created on first use."""
+    """The instance folder; created on first use, readable by its owner only (reports name
+    reporters; the folder holds the instance's passwords)."""
     home = Path(os.environ.get("MONEV_HOME") or REPO_ROOT / ".monev").expanduser().resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    if not home.exists():
+        home.mkdir(parents=True, mode=0o700, exist_ok=True)
+        os.chmod(home, 0o700)  # whatever the umask
     return home
+
+
+def private_dir(path: Path) -> Path:
+    """A folder of outputs for the instance's owner only (0700)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    return path
+
+
+def write_private(path: Path, content: str | bytes) -> Path:
+    """Write a file only its owner may read (0600), replacing it whole."""
+    data = content.encode() if isinstance(content, str) else content
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    return path
 
 
 def airflow_home() -> Path:

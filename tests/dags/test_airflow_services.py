@@ -4,6 +4,7 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -57,4 +58,12 @@ def test_services_serve_every_dag_through_the_rest_api(endpoint):
         assert found == wanted
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(60)
+        output = proc.communicate(timeout=60)[0].decode()
+    # the admin's password stays in its 0600 file: never printed, never in a log
+    pw_file = config.airflow_home() / "passwords.json"
+    assert stat.S_IMODE(pw_file.stat().st_mode) == 0o600
+    password = json.loads(pw_file.read_text())["admin"]
+    logs = "".join(p.read_text(errors="replace")
+                   for p in (config.monev_home() / "logs").glob("*.log"))
+    assert password not in output and password not in logs
+    assert "Password for user" not in logs

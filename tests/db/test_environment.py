@@ -141,3 +141,15 @@ def test_a_link_planted_at_the_fallback_folder_is_refused_and_its_target_untouch
         assert target.stat().st_uid == owner and not (target / "postgres").exists()
     finally:
         planted.unlink()
+
+
+def test_a_new_home_and_its_outputs_are_its_owner_s_alone(tmp_path, monkeypatch):
+    from monev import config
+
+    monkeypatch.setenv("MONEV_HOME", str(tmp_path / "fresh"))
+    home = config.monev_home()
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    reports = config.private_dir(home / "reports")
+    written = config.write_private(reports / "r.html", "laporan")
+    assert stat.S_IMODE(reports.stat().st_mode) == 0o700
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600

@@ -16,8 +16,13 @@ ALLOWED = [
     ("monev_auditor", "SELECT count(*) FROM audit.evaluation_trace"),
     ("monev_auditor", "SELECT count(*) FROM audit.dbt_invocation"),
     ("monev_transformer", "SELECT count(*) FROM audit.evaluation_trace"),
-    ("monev_transformer", "DELETE FROM evaluation.agreement_scorecard WHERE tahun = -1"),
+    ("monev_transformer", "SELECT count(*) FROM evaluation.agreement_scorecard"),
+    ("monev_gate", "SELECT count(*) FROM raw.file_receipt"),
+    ("monev_gate", "INSERT INTO audit.gate_result (gate_id, tahun, as_of, passed, checks)"
+                   " VALUES (gen_random_uuid(), 2025, '2026-01-31', false, '[]')"),
 ]
+FORGED_VERDICT = ("INSERT INTO audit.gate_result (gate_id, tahun, as_of, passed, checks)"
+                  " VALUES (gen_random_uuid(), 2025, '2026-01-31', true, '[]')")
 REFUSED = [
     ("monev_loader", "UPDATE raw.quarantine SET reason = 'x'"),
     ("monev_loader", "DELETE FROM raw.file_receipt"),
@@ -44,6 +49,22 @@ REFUSED = [
     ("monev_auditor", "INSERT INTO raw.quarantine (load_id, source, reason_code, reason, scope)"
                       " VALUES (gen_random_uuid(), 'drop', 'x', 'x', 'file')"),
     ("monev_auditor", "CREATE TABLE marts.x (x int)"),
+    # the gate is the database's: no forged verdict, no way into evaluation but publishing
+    ("monev_transformer", FORGED_VERDICT),
+    ("monev_transformer", "INSERT INTO audit.publication (publication_id, tahun, as_of,"
+                          " row_counts) VALUES (gen_random_uuid(), 2025, '2026-01-31', '{}')"),
+    ("monev_transformer", "INSERT INTO evaluation.agreement_scorecard (tahun) VALUES (1)"),
+    ("monev_transformer", "DELETE FROM evaluation.agreement_scorecard WHERE tahun = -1"),
+    ("monev_transformer", "DROP TABLE evaluation.sleeping_agreements"),
+    ("monev_transformer", "ALTER SCHEMA evaluation RENAME TO evaluasi"),
+    ("monev_gate", "DELETE FROM evaluation.agreement_scorecard"),
+    ("monev_gate", "CREATE TABLE marts.x (x int)"),
+    ("monev_loader", FORGED_VERDICT),
+    # people's tools read, within bounds: no temp tables, no large objects
+    ("monev_bi", "CREATE TEMP TABLE probe (x int)"),
+    ("monev_bi", "SELECT lo_from_bytea(0, 'x')"),
+    ("monev_auditor", "SELECT lo_creat(-1)"),
+    ("monev_auditor", "CREATE TEMP TABLE probe (x int)"),
 ]
 
 
@@ -94,17 +115,23 @@ def test_bi_sees_reporters_contacts_only_in_sleeping_agreements(e2e):
 
 # What each role may do on every table of each schema (SELECT, INSERT, UPDATE, DELETE);
 # audit's per-table inserts are in ALLOWED/REFUSED above.
+READ = {"SELECT"}
 MATRIX = {
-    "raw": {"monev_loader": {"SELECT", "INSERT"}, "monev_transformer": {"SELECT"},
-            "monev_bi": set(), "monev_auditor": {"SELECT"}},
-    "audit": {"monev_bi": set(), "monev_auditor": {"SELECT"}},
-    "staging": {"monev_loader": set(), "monev_bi": set(), "monev_auditor": {"SELECT"}},
-    "intermediate": {"monev_loader": set(), "monev_bi": set(), "monev_auditor": {"SELECT"}},
-    "reference": {"monev_loader": set(), "monev_bi": set(), "monev_auditor": {"SELECT"}},
-    "marts": {"monev_loader": set(), "monev_bi": {"SELECT"}, "monev_auditor": {"SELECT"}},
-    "evaluation_staging": {"monev_loader": set(), "monev_bi": set(),
-                           "monev_auditor": {"SELECT"}},
-    "evaluation": {"monev_loader": set(), "monev_bi": {"SELECT"}, "monev_auditor": {"SELECT"}},
+    "raw": {"monev_loader": {"SELECT", "INSERT"}, "monev_transformer": READ,
+            "monev_gate": READ, "monev_bi": set(), "monev_auditor": READ},
+    "audit": {"monev_bi": set(), "monev_auditor": READ},
+    "staging": {"monev_loader": set(), "monev_gate": READ, "monev_bi": set(),
+                "monev_auditor": READ},
+    "intermediate": {"monev_loader": set(), "monev_gate": READ, "monev_bi": set(),
+                     "monev_auditor": READ},
+    "reference": {"monev_loader": set(), "monev_gate": READ, "monev_bi": set(),
+                  "monev_auditor": READ},
+    "marts": {"monev_loader": set(), "monev_gate": READ, "monev_bi": READ,
+              "monev_auditor": READ},
+    "evaluation_staging": {"monev_loader": set(), "monev_gate": READ, "monev_bi": set(),
+                           "monev_auditor": READ},
+    "evaluation": {"monev_loader": set(), "monev_transformer": READ, "monev_gate": READ,
+                   "monev_bi": READ, "monev_auditor": READ},
 }
 PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
@@ -125,7 +152,7 @@ def test_grants_matrix_holds_on_every_table_of_every_schema(e2e):
                                             [role, f"{schema}.{name}", privilege])
                     if has != (privilege in allowed):
                         wrong.append((role, f"{schema}.{name}", privilege, has))
-        for role in ("monev_loader", "monev_transformer"):
+        for role in ("monev_loader", "monev_transformer", "monev_gate"):
             for schema in ("audit", "raw"):
                 for name in (n for s, n in relations if s == schema):
                     for privilege in ("UPDATE", "DELETE"):
@@ -134,3 +161,17 @@ def test_grants_matrix_holds_on_every_table_of_every_schema(e2e):
                         if has:
                             wrong.append((role, f"{schema}.{name}", privilege, has))
     assert wrong == []
+
+
+def test_people_s_tools_are_bounded_and_kept_to_the_warehouse(scratch):
+    """BI and auditor logins: a statement timeout, a connection limit, and no database
+    but the warehouse to connect to."""
+    for role in ("monev_bi", "monev_auditor"):
+        with psycopg.connect(scratch.url(role)) as conn:
+            assert conn.execute("SHOW statement_timeout").fetchone()[0] == "5min"
+            assert conn.execute("SELECT rolconnlimit FROM pg_roles WHERE rolname = %s",
+                                [role]).fetchone()[0] == 20
+        for database in ("postgres", "template1", "airflow"):
+            with pytest.raises(psycopg.OperationalError, match="permission denied"):
+                psycopg.connect(scratch.url(role, database), connect_timeout=5)
+

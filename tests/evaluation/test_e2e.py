@@ -152,11 +152,24 @@ def test_monev_run_again_changes_nothing_and_exports_the_same_bytes(e2e):
     assert len(query(e2e["url"], "SELECT 1 FROM audit.publication")) >= 2
 
 
-def test_export_of_a_period_never_published_is_an_error(e2e, tmp_path):
+def test_export_of_a_period_never_published_is_an_error(e2e, tmp_path, capsys):
     from monev.cli import main
 
     assert main(["export", "--year", "2024", "--out", str(tmp_path)]) == 1
     assert not list(tmp_path.iterdir())
+    assert "published: --year 2025 --as-of 2026-01-31" in capsys.readouterr().err
+
+
+def test_reports_and_exports_are_readable_by_their_owner_only(e2e):
+    import stat
+
+    from monev.report.html import report_path
+
+    report = report_path(EvaluationPeriod.of(2025))
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700
+    for path in e2e["export"].iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
 
 
 def test_report_figures_equal_the_published_marts(e2e):

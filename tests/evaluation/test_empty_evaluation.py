@@ -37,7 +37,7 @@ def test_files_that_lost_their_received_times_fail_the_gate_naming_them(clean_sc
     dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], clean_scratch)
     dbt(["run", "--quiet", "--select", "tag:evaluation"], clean_scratch, period.dbt_vars())
 
-    result = run_gate(clean_scratch.url("monev_transformer"), period, "no-times",
+    result = run_gate(clean_scratch.url("monev_gate"), period, "no-times",
                       dbt_tests=False)
     failed = {c.name: c.examples for c in result.failed}
     assert not result.passed

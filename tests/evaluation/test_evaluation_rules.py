@@ -99,7 +99,7 @@ def test_partner_names_resolve_and_are_as_of_31_december(world):
 def test_publish_replaces_only_its_period_and_export_is_neutralised_and_stable(world,
                                                                                tmp_path):
     url = world.url("monev_transformer")
-    gate = run_gate(url, PERIOD, "rules", dbt_tests=False)
+    gate = run_gate(world.url("monev_gate"), PERIOD, "rules", dbt_tests=False)
     assert gate.passed, gate.summary()
     publish(url, PERIOD, gate.gate_id, "rules-1")
     first = export(world.url("monev_auditor"), PERIOD, tmp_path / "a")

@@ -14,7 +14,7 @@ from support.workbooks import REG_HEADER, register
 from monev import config
 from monev.evaluation.export import export
 from monev.evaluation.period import EvaluationPeriod
-from monev.evaluation.publish import NotPassed, publish
+from monev.evaluation.publish import NotBuilt, NotPassed, publish
 from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
 from monev.orchestration.demo import stage_samples
@@ -43,7 +43,7 @@ def world(scratch, tmp_path_factory):
     dbt(["seed", "--quiet"], scratch)
     dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
     evaluate(scratch)
-    result = run_gate(scratch.url("monev_transformer"), PERIOD, "baseline")
+    result = run_gate(scratch.url("monev_gate"), PERIOD, "baseline")
     assert result.passed, result.summary()
     publish(scratch.url("monev_transformer"), PERIOD, result.gate_id, "baseline")
     baseline = exported(scratch, work / "baseline")
@@ -83,7 +83,7 @@ def drop_register(world, rows) -> None:
 
 def assert_blocked(world, check: str, tmp_path) -> dict:
     endpoint = world["endpoint"]
-    result = run_gate(endpoint.url("monev_transformer"), PERIOD, "fault",
+    result = run_gate(endpoint.url("monev_gate"), PERIOD, "fault",
                       dbt_tests=False)
     failed = {c.name: c for c in result.failed}
     assert not result.passed and check in failed, result.summary()
@@ -99,7 +99,7 @@ def assert_blocked(world, check: str, tmp_path) -> dict:
 
 def assert_passes_and_publishes(world) -> None:
     endpoint = world["endpoint"]
-    result = run_gate(endpoint.url("monev_transformer"), PERIOD, "fixed",
+    result = run_gate(endpoint.url("monev_gate"), PERIOD, "fixed",
                       dbt_tests=False)
     assert result.passed, result.summary()
     publish(endpoint.url("monev_transformer"), PERIOD, result.gate_id, "fixed")
@@ -157,3 +157,22 @@ def test_a_source_record_counted_twice_blocks_publication(world, tmp_path):
     assert_blocked(world, "source_records_once", tmp_path)
     evaluate(world["endpoint"])
     assert_passes_and_publishes(world)
+
+
+def test_the_database_refuses_a_forged_verdict_and_a_build_changed_after_the_gate(world,
+                                                                                   tmp_path):
+    endpoint = world["endpoint"]
+    with psycopg.connect(endpoint.url("monev_transformer")) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("INSERT INTO audit.gate_result (gate_id, tahun, as_of, passed, checks)"
+                     " VALUES (gen_random_uuid(), 2025, '2026-01-31', true, '[]')")
+    result = run_gate(endpoint.url("monev_gate"), PERIOD, "then-changed", dbt_tests=False)
+    assert result.passed, result.summary()
+    with psycopg.connect(endpoint.url("monev_transformer")) as conn:  # after the verdict
+        conn.execute("UPDATE evaluation_staging.agreement_scorecard SET skor = 100")
+    with pytest.raises(NotBuilt, match="changed since gate"):
+        publish(endpoint.url("monev_transformer"), PERIOD, result.gate_id, "then-changed")
+    assert exported(endpoint, tmp_path / "after") == world["baseline"]
+    evaluate(endpoint)  # the build the gate checked, again
+    publish(endpoint.url("monev_transformer"), PERIOD, result.gate_id, "same-again")
+    assert exported(endpoint, tmp_path / "again") == world["baseline"]

@@ -91,3 +91,42 @@ def test_celery_profile_adds_a_broker_and_scalable_workers():
     assert env["AIRFLOW__CELERY__BROKER_URL"].startswith("redis://redis")
     assert "CeleryExecutor" not in str(_compose()["x-monev-common"]["environment"]
                                        ["AIRFLOW__CORE__EXECUTOR"])  # LocalExecutor by default
+
+
+def _environment(service: dict) -> dict:
+    return {k: str(v) for k, v in (service.get("environment") or {}).items()}
+
+
+def test_each_service_holds_only_its_own_secrets():
+    """The owner's password (it can drop the append-only triggers) is for the database and
+    the init service alone; Airflow gets its connections' passwords, nothing more."""
+    services = _compose()["services"]
+    for name, service in services.items():
+        env = _environment(service)
+        owner = "MONEV_PG_PASSWORD_MONEV" in env or any(
+            "${MONEV_PG_PASSWORD_MONEV}" in v or "${MONEV_PG_PASSWORD_MONEV:" in v
+            for v in env.values())
+        assert owner == (name in ("monev-init",)) or name == "postgres", name
+    for name in (*AIRFLOW_SERVICES, "airflow-worker"):
+        env = _environment(services[name])
+        passwords = set(re.findall(r"MONEV_PG_PASSWORD_(MONEV_\w+?)[}:]", " ".join(
+            f"{k}={v}" for k, v in env.items())))
+        assert passwords == {"MONEV_AIRFLOW", "MONEV_LOADER", "MONEV_TRANSFORMER",
+                             "MONEV_GATE"}, (name, passwords)
+        assert not any(k.startswith("MONEV_PG_PASSWORD") for k in env), name
+
+
+def test_airflow_uses_a_production_auth_manager_with_an_admin_from_env():
+    env = _compose()["x-monev-common"]["environment"]
+    assert env["AIRFLOW__CORE__AUTH_MANAGER"].endswith("FabAuthManager")
+    assert "SIMPLE_AUTH_MANAGER_USERS" not in str(env)
+    init = _compose()["services"]["monev-init"]
+    command = init["command"][-1]
+    assert "airflow fab-db migrate" in command and "airflow users create" in command
+    assert init["environment"]["AIRFLOW_ADMIN_PASSWORD"].startswith("${")
+
+
+def test_published_ports_listen_on_loopback_unless_opened():
+    for name, service in _compose()["services"].items():
+        for port in service.get("ports", []):
+            assert port.startswith("${MONEV_BIND:-127.0.0.1}:"), (name, port)

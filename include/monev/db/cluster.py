@@ -114,13 +114,18 @@ class EmbeddedPostgres:
         self.state_file.write_text(json.dumps(state, indent=2) + "\n")
 
     def _secrets(self) -> dict[str, str]:
-        if self.secrets_file.exists():
-            return json.loads(self.secrets_file.read_text())
-        generated = {role: secrets.token_urlsafe(24) for role in ALL_ROLES}
-        fd = os.open(self.secrets_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(generated, f, indent=2)
-        return generated
+        """One password per role, kept 0600 in ``MONEV_HOME``; a role added by a later
+        version of monev gets its password here too."""
+        stored = json.loads(self.secrets_file.read_text()) if self.secrets_file.exists() else {}
+        missing = [role for role in ALL_ROLES if role not in stored]
+        if missing:
+            stored |= {role: secrets.token_urlsafe(24) for role in missing}
+            fd = os.open(self.secrets_file.with_suffix(".tmp"),
+                         os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                json.dump(stored, f, indent=2)
+            os.replace(self.secrets_file.with_suffix(".tmp"), self.secrets_file)
+        return stored
 
     @property
     def root(self) -> Path:

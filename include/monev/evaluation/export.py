@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import psycopg
 
+from monev import config
 from monev.evaluation.marts import MARTS, Mart
 from monev.evaluation.period import EvaluationPeriod
 from monev.evaluation.publish import require_published
@@ -67,7 +69,10 @@ def _sort_key(mart: Mart, row: dict) -> tuple:
 def export(conninfo: str, period: EvaluationPeriod, out: Path) -> list[Path]:
     """Write ``<mart>_<year>.csv`` for the four published marts of ``period``."""
     year, as_of = period.year, period.as_of
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} is a file: --out names a folder for the CSV files")
+    if not out.exists():
+        config.private_dir(out)
     written = []
     with psycopg.connect(conninfo) as conn:
         require_published(conn, period)
@@ -77,11 +82,11 @@ def export(conninfo: str, period: EvaluationPeriod, out: Path) -> list[Path]:
                 " WHERE tahun = %s AND as_of = %s", [year, as_of])
             rows = [dict(zip(mart.columns, r, strict=True)) for r in cur]
             rows.sort(key=lambda r: _sort_key(mart, r))
-            path = out / f"{mart.name}_{year}.csv"
-            with open(path, "w", newline="", encoding="utf-8") as f:
-                writer = csv.writer(f, lineterminator="\n")
-                writer.writerow(mart.columns)
-                for row in rows:
-                    writer.writerow([format_cell(c, row[c]) for c in mart.columns])
-            written.append(path)
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(mart.columns)
+            for row in rows:
+                writer.writerow([format_cell(c, row[c]) for c in mart.columns])
+            written.append(config.write_private(out / f"{mart.name}_{year}.csv",
+                                                text.getvalue()))
     return written

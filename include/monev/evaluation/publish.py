@@ -5,17 +5,11 @@ Other (tahun, as_of) rows are never touched."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 import psycopg
 
-from monev.evaluation.marts import MARTS
 from monev.evaluation.period import EvaluationPeriod
-
-TRACE_COLUMNS = ("tahun, as_of, nomor_perjanjian, member_nomor, kind, channel, file_name,"
-                 " sha256, sheet, row_number, kobo_id, kobo_uuid, received_at, load_id,"
-                 " airflow_run_id, item_no, amount, counts, reason")
 
 
 class NotBuilt(RuntimeError):
@@ -57,37 +51,22 @@ def require_published(conn: psycopg.Connection, period: EvaluationPeriod) -> Non
 def publish(conninfo: str, period: EvaluationPeriod, gate_id: uuid.UUID | str,
             airflow_run_id: str | None = None) -> dict[str, int]:
     """Replace the published rows of ``period`` with the build the gate ``gate_id``
-    passed; returns the rows per mart."""
-    year, as_of = period.year, period.as_of
-    counts = {}
-    with psycopg.connect(conninfo) as conn, conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('monev.publish', 0))")
+    passed; returns the rows per mart. The database does it (``audit.publish_evaluation``,
+    as the publisher role) and refuses unless that verdict passed for exactly this build."""
+    with psycopg.connect(conninfo) as conn:
         built = built_period(conn)
         if built != period:
             raise NotBuilt(f"evaluation_staging holds {built}, not {period}: "
                            "build the evaluation for it first")
-        verdict = conn.execute(
-            "SELECT passed FROM audit.gate_result WHERE gate_id = %s AND tahun = %s"
-            " AND as_of = %s", [gate_id, year, as_of]).fetchone()
-        if not (verdict and verdict[0]):
-            raise NotPassed(f"gate {gate_id} did not pass the evaluation of {period}: "
-                            "nothing published")
-        for mart in MARTS:
-            cols = ", ".join(mart.columns)
-            conn.execute(f"DELETE FROM evaluation.{mart.name} WHERE tahun = %s AND as_of = %s",
-                         [year, as_of])
-            counts[mart.name] = conn.execute(
-                f"INSERT INTO evaluation.{mart.name} ({cols}) SELECT {cols}"
-                f" FROM evaluation_staging.{mart.name} WHERE tahun = %s AND as_of = %s",
-                [year, as_of]).rowcount
-        publication_id = uuid.uuid4()
-        conn.execute(
-            "INSERT INTO audit.publication (publication_id, tahun, as_of, airflow_run_id,"
-            " row_counts, gate_id) VALUES (%s, %s, %s, %s, %s, %s)",
-            [publication_id, year, as_of, airflow_run_id, json.dumps(counts), gate_id])
-        conn.execute(f"INSERT INTO audit.published_trace (publication_id, {TRACE_COLUMNS})"
-                     f" SELECT %s, {TRACE_COLUMNS} FROM evaluation_staging.eval_trace",
-                     [publication_id])
+        try:
+            (counts,) = conn.execute("SELECT audit.publish_evaluation(%s, %s)",
+                                     [str(gate_id), airflow_run_id]).fetchone()
+        except psycopg.Error as exc:
+            if exc.sqlstate == "MN001":
+                raise NotPassed(exc.diag.message_primary) from None
+            if exc.sqlstate == "MN002":
+                raise NotBuilt(exc.diag.message_primary) from None
+            raise
     return counts
 
 

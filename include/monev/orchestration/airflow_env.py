@@ -20,7 +20,7 @@ from monev.db.endpoints import Endpoint
 from monev.db.server import endpoint as configured_endpoint
 
 API_PORT_DEFAULT = 8080
-CONNECTION_ROLES = ("monev_loader", "monev_transformer")  # Airflow conn id = role name
+CONNECTION_ROLES = ("monev_loader", "monev_transformer", "monev_gate")  # conn id = role name
 
 
 def _persistent_secret(name: str, make=lambda: secrets.token_urlsafe(32)) -> str:
@@ -33,6 +33,17 @@ def _persistent_secret(name: str, make=lambda: secrets.token_urlsafe(32)) -> str
         with os.fdopen(fd, "w") as f:
             json.dump(stored, f, indent=2)
     return stored[name]
+
+
+def simple_auth_passwords() -> Path:
+    """The local admin's password file (``make airflow``), 0600, made here so that Airflow
+    never generates a password and prints it to its log."""
+    path = config.airflow_home() / "passwords.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        config.write_private(path, json.dumps({"admin": secrets.token_urlsafe(18)}) + "\n")
+    os.chmod(path, 0o600)
+    return path
 
 
 def _new_fernet_key() -> str:
@@ -64,7 +75,7 @@ def environment(endpoint: Endpoint | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "60",
         "AIRFLOW__CORE__FERNET_KEY": _persistent_secret("fernet_key", _new_fernet_key),
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
-        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(af_home / "passwords.json"),
+        "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(simple_auth_passwords()),
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": endpoint.url(
             config.AIRFLOW_ROLE, config.AIRFLOW_DB, driver="postgresql+psycopg2"),
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),

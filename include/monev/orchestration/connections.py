@@ -10,6 +10,7 @@ from monev import config
 
 LOADER_CONN_ID = "monev_loader"
 TRANSFORMER_CONN_ID = "monev_transformer"
+GATE_CONN_ID = "monev_gate"
 KOBO_CONN_ID = "monev_kobo"
 
 
@@ -41,6 +42,10 @@ def loader_url() -> str:
 
 def transformer_url() -> str:
     return warehouse_url(TRANSFORMER_CONN_ID)
+
+
+def gate_url() -> str:
+    return warehouse_url(GATE_CONN_ID)
 
 
 KOBO_CONN_PATTERN = r"^monev_kobo[a-z0-9_]{0,40}$"  # the connections a param may choose

@@ -8,7 +8,7 @@ import os
 
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
-from monev.orchestration.connections import kobo_client, loader_url, transformer_url
+from monev.orchestration.connections import gate_url, kobo_client, loader_url, transformer_url
 
 START_DATE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 DEFAULT_ARGS = {
@@ -97,7 +97,7 @@ def check_gate(period: dict, run_id: str | None) -> str:
     The verdict is stored either way; a failed gate fails the task: nothing is published."""
     from monev.quality.gate import GateFailed, run_gate
 
-    result = run_gate(transformer_url(), EvaluationPeriod.from_xcom(period), run_id)
+    result = run_gate(gate_url(), EvaluationPeriod.from_xcom(period), run_id)
     if not result.passed:
         raise GateFailed(result)
     return str(result.gate_id)

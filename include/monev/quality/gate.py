@@ -154,26 +154,39 @@ def run_dbt_tests(url: str, period: EvaluationPeriod,
     return sorted(results, key=lambda c: c.name)
 
 
+def build_digest(conn: psycopg.Connection) -> str:
+    """The digest of every row a publication of the current build would copy."""
+    return conn.execute("SELECT audit.evaluation_build_hash()").fetchone()[0]
+
+
 def run_gate(url: str, period: EvaluationPeriod, airflow_run_id: str | None = None,
              dbt_tests: bool = True) -> GateResult:
     """Check the evaluation built for ``period`` and store the verdict (also when it
-    fails). ``url``: the warehouse as monev_transformer. ``dbt_tests=False`` runs the GX
-    checkpoint alone (tests of single checks)."""
+    fails) with the digest of the build it checked: publishing accepts exactly that build.
+    ``url``: the warehouse as monev_gate, the only role that may write verdicts.
+    ``dbt_tests=False`` runs the GX checkpoint alone (tests of single checks)."""
     from monev.evaluation.publish import NotBuilt, built_period
 
     with psycopg.connect(url) as conn:
         built = built_period(conn)
+        build_hash = build_digest(conn)
     if built != period:
         raise NotBuilt(f"evaluation_staging holds {built}, not {period}")
     expectations, docs, gx_results = run_expectations(url, period)
     checks = expectations + (run_dbt_tests(url, period, airflow_run_id) if dbt_tests else [])
+    with psycopg.connect(url) as conn:
+        unchanged = build_digest(conn) == build_hash
+    if not unchanged:
+        checks.append(CheckResult("build_unchanged_while_checked", "the build the checks ran "
+                                  "on is the build recorded", "monev", False, 1, []))
     result = GateResult(uuid.uuid4(), all(c.passed for c in checks), checks, docs)
     with psycopg.connect(url) as conn:
         conn.execute(
             "INSERT INTO audit.gate_result (gate_id, tahun, as_of, airflow_run_id, passed,"
-            " checks, data_docs, gx_results) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            " checks, data_docs, gx_results, build_hash)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [result.gate_id, period.year, period.as_of, airflow_run_id, result.passed,
              json.dumps([asdict(c) for c in checks], default=str, ensure_ascii=False), docs,
-             json.dumps(gx_results, default=str, ensure_ascii=False)])
+             json.dumps(gx_results, default=str, ensure_ascii=False), build_hash])
     (log.info if result.passed else log.error)("%s", result.summary())
     return result

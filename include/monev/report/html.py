@@ -203,6 +203,6 @@ def report_path(period: EvaluationPeriod) -> Path:
 
 def write_report(conninfo: str, period: EvaluationPeriod) -> Path:
     path = report_path(period)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(load(conninfo, period), period), encoding="utf-8")
+    config.private_dir(path.parent)
+    config.write_private(path, render(load(conninfo, period), period))
     return path
