@@ -1,5 +1,8 @@
 # The monev project image: Airflow services, the monev package, DAGs and the dbt project.
-FROM python:3.11-slim-bookworm
+# Built on the official Airflow image (itself installed from Airflow's constraints; it has
+# curl, the airflow user and the entrypoint), with monev's pinned requirements on top:
+# the same Airflow version, and `pip check` must stay clean.
+FROM apache/airflow:slim-3.3.2-python3.11
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -16,15 +19,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SCARF_ANALYTICS=false \
     DO_NOT_TRACK=true
 
-RUN useradd --create-home --uid 50000 airflow
-WORKDIR /opt/monev-project
-COPY requirements.txt .
-RUN pip install --no-cache-dir -r requirements.txt
-COPY pyproject.toml README.md ./
-COPY include ./include
-COPY dags ./dags
-COPY dbt_project ./dbt_project
-RUN pip install --no-cache-dir --no-deps -e . \
- && cd dbt_project && dbt parse --quiet --target-path target \
- && mkdir -p /opt/airflow /opt/monev && chown -R airflow /opt/airflow /opt/monev
+USER root
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /opt/monev-project /opt/monev && chown -R airflow /opt/monev-project /opt/monev
 USER airflow
+WORKDIR /opt/monev-project
+COPY --chown=airflow requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt && pip check
+COPY --chown=airflow pyproject.toml README.md ./
+COPY --chown=airflow include ./include
+COPY --chown=airflow dags ./dags
+COPY --chown=airflow dbt_project ./dbt_project
+RUN pip install --no-cache-dir --no-deps -e . \
+ && cd dbt_project && dbt parse --quiet --target-path target

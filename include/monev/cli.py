@@ -1,4 +1,10 @@
-"""The ``monev`` command: one entry point for operators, ``make`` and tests."""
+"""The ``monev`` command: one entry point for operators, ``make`` and tests.
+
+Exit codes: 0 done; 1 the command failed (a DAG, the gate, an export of a period never
+published; the message says which); 2 the command line is wrong (the message says what
+to type); 3 ``monev db status``: the embedded database is not running; 4 the warehouse
+cannot be reached.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,8 @@ def _cmd_db(args: argparse.Namespace) -> int:
     from monev.db.cluster import EmbeddedPostgres
     from monev.db.endpoints import external_endpoint
 
+    if args.action in ("backup", "restore"):
+        return _backup_or_restore(args)
     external = external_endpoint()
     if external is not None:
         if args.action == "migrate":
@@ -54,6 +62,22 @@ def _cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from monev.db.backup import backup, restore
+    from monev.db.server import ensure_running
+
+    endpoint = ensure_running()
+    if args.action == "backup":
+        out = Path(args.file) if args.file else None
+        print(backup(endpoint.url("monev_auditor"), out, args.keep))
+        return 0
+    if not args.file:
+        raise UsageError("monev db restore FILE: name the backup to restore")
+    restore(endpoint, Path(args.file))
+    print(f"warehouse restored from {args.file}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from monev.orchestration.demo import run_demo
 
@@ -63,20 +87,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from monev.db.server import ensure_running
     from monev.evaluation.publish import run_summary
-    from monev.orchestration.local import run_pipeline
+    from monev.orchestration.local import prepare_airflow, run_pipeline
+    from monev.quality.gate import data_docs_index
+    from monev.report.html import report_path
 
     if args.kobo_url and not args.kobo_asset:
-        raise ValueError("--kobo-url needs --kobo-asset")
+        raise UsageError("--kobo-url needs --kobo-asset (the form's asset uid)")
+    drop = Path(args.drop)
+    if not drop.is_dir():
+        raise UsageError(f"--drop {drop}: no such folder")
     period = _period(args)
     endpoint = ensure_running()
-    runs = run_pipeline(Path(args.drop), period, args.kobo_url, args.kobo_asset,
-                        args.confirm_deletions)
-    for name, run in runs.items():
-        print(f"{name:12} {run.dag_id:20} {run.run_id}  {run.state}")
-    for key, value in run_summary(endpoint.url("monev_transformer"), period).items():
-        print(f"{key:34} {value}")
-    print(f"evaluation {period} published;"
-          f" export it with: monev export --year {period.year} --as-of {period.as_of} --out DIR")
+    prepare_airflow()  # Airflow is configured for this instance before it is imported
+    from monev.orchestration.console import RunConsole
+
+    with RunConsole(args.quiet, args.verbose) as console:
+        try:
+            run_pipeline(drop, period, args.kobo_url, args.kobo_asset, args.confirm_deletions,
+                         on_dag=console.dag)
+        finally:
+            log_file = console.log_file
+    summary = run_summary(endpoint.url("monev_transformer"), period)
+    summary |= {"report for Directorate staff": report_path(period),
+                "gate results (GX Data Docs)": data_docs_index(), "log of this run": log_file}
+    print(f"evaluation {period} published")
+    for key, value in summary.items():
+        print(f"  {key:34} {value}")
+    print(f"export it with: monev export --year {period.year} --as-of {period.as_of} "
+          "--out DIR")
     return 0
 
 
@@ -138,21 +176,59 @@ def _cmd_airflow(args: argparse.Namespace) -> int:
     return run_services()
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="monev", description=__doc__)
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True)
+class UsageError(ValueError):
+    """The command line is wrong; the message says what to type (exit code 2)."""
 
-    db = sub.add_parser("db", help="the warehouse database (embedded or external)")
-    db.add_argument("action", choices=["start", "stop", "status", "url", "migrate"])
+
+def _common_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options every command takes, before or after its name (a subcommand's copy does not
+    override what was given before it)."""
+    common = argparse.ArgumentParser(add_help=False)
+    default = (lambda value: value) if defaults else (lambda value: argparse.SUPPRESS)
+    common.add_argument("-q", "--quiet", action="store_true", default=default(False),
+                        help="print no progress, only the summary and errors")
+    common.add_argument("-v", "--verbose", action="store_true", default=default(False),
+                        help="show Airflow's, dbt's and GX's own output too")
+    common.add_argument("--debug", action="store_true", default=default(False),
+                        help="show a traceback when a command fails")
+    return common
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return f"monev {version('monev')}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="monev", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     parents=[_common_options(True)])
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = _common_options(False)
+
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    db = command("db", help="the warehouse database (embedded or external)")
+    db.add_argument("action", choices=["start", "stop", "status", "url", "migrate", "backup",
+                                       "restore"],
+                    help="start/stop the embedded cluster, its status, a role's connection "
+                         "URL, apply migrations, back the warehouse up (pg_dump, custom "
+                         "format) or restore a backup (replaces the warehouse whole)")
+    db.add_argument("file", nargs="?", help="backup: where to write it (default "
+                    "MONEV_HOME/backups/warehouse-<time>.dump); restore: the backup")
+    db.add_argument("--keep", type=int, help="backup: keep only the newest N backups of "
+                    "that folder")
     db.add_argument("--role", default=config.OWNER_ROLE, choices=config.ALL_ROLES,
                     help="role whose connection URL `url` prints (default: the owner)")
     db.set_defaults(func=_cmd_db)
 
-    demo = sub.add_parser("demo", help="run the DAGs end to end on the bundled samples")
+    demo = command("demo", help="run the DAGs end to end on the bundled samples")
     demo.set_defaults(func=_cmd_demo)
 
-    run = sub.add_parser("run", help="ingest, build and evaluate a year through Airflow")
+    run = command("run", help="ingest, build and evaluate a year through Airflow")
     run.add_argument("--drop", required=True, help="drop folder with the files to ingest")
     run.add_argument("--kobo-url", help="form API base URL (token: MONEV_KOBO_TOKEN or the "
                                         "monev_kobo connection)")
@@ -162,53 +238,68 @@ def build_parser() -> argparse.ArgumentParser:
     _period_options(run)
     run.set_defaults(func=_cmd_run)
 
-    exp = sub.add_parser("export", help="write the published marts of a year as CSV")
+    exp = command("export", help="write the published marts of a year as CSV")
     _period_options(exp)
     exp.add_argument("--out", required=True, help="folder for <mart>_<year>.csv")
     exp.set_defaults(func=_cmd_export)
 
-    tr = sub.add_parser("trace", help="every source row behind one agreement's scorecard row")
+    tr = command("trace", help="every source row behind one agreement's scorecard row")
     _period_options(tr)
     tr.add_argument("--agreement", required=True, help="nomor perjanjian")
     tr.add_argument("--csv", help="also write the rows to this CSV file")
     tr.set_defaults(func=_cmd_trace)
 
-    docs = sub.add_parser("docs", help="build the dbt docs site under MONEV_HOME/dbt_docs")
+    docs = command("docs", help="build the dbt docs site under MONEV_HOME/dbt_docs")
     docs.set_defaults(func=_cmd_docs)
 
-    mb = sub.add_parser("metabase-setup", help="first-run set-up of a Metabase: admin user "
+    mb = command("metabase-setup", help="first-run set-up of a Metabase: admin user "
                         "(MB_ADMIN_EMAIL, MB_ADMIN_PASSWORD), the warehouse as monev_bi")
     mb.add_argument("--url", default="http://metabase:3000", help="Metabase base URL")
     mb.set_defaults(func=_cmd_metabase_setup)
 
-    gen = sub.add_parser("generate", help="generated data in the shapes of docs/sources.md "
+    gen = command("generate", help="generated data in the shapes of docs/sources.md "
                          "(national scale by default), with its messiness at a set rate")
-    gen.add_argument("--partners", type=int, default=600)
-    gen.add_argument("--agreements", type=int, default=3000)
-    gen.add_argument("--years", type=int, default=5)
-    gen.add_argument("--last-year", type=int, default=2025)
+    gen.add_argument("--partners", type=int, default=600, help="partners (default 600)")
+    gen.add_argument("--agreements", type=int, default=3000,
+                     help="agreements (default 3000)")
+    gen.add_argument("--years", type=int, default=5, help="years of data (default 5)")
+    gen.add_argument("--last-year", type=int, default=2025,
+                     help="the last year generated (default 2025)")
     gen.add_argument("--outcomes", type=int, default=1_000_000,
                      help="about this many outcome rows (workbook rows + form records)")
     gen.add_argument("--messiness", type=float, default=0.02,
                      help="share of values written messily (numbers, dates, provinces ...)")
     gen.add_argument("--increment", type=float, default=0.01,
                      help="share of reports held back in OUT/increment (incremental runs)")
-    gen.add_argument("--seed", type=int, default=1)
-    gen.add_argument("--out", required=True)
+    gen.add_argument("--seed", type=int, default=1, help="same seed, same bytes (default 1)")
+    gen.add_argument("--out", required=True, help="folder for drop/, kobo/, increment/")
     gen.set_defaults(func=_cmd_generate)
 
-    airflow = sub.add_parser("airflow", help="run Airflow's services until interrupted")
+    airflow = command("airflow", help="run Airflow's services until interrupted")
     airflow.set_defaults(func=_cmd_airflow)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    import psycopg
+
+    from monev.evaluation.period import InvalidPeriod
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except Exception as exc:  # a readable summary, not a traceback, for operators
         if args.debug:
             raise
+        if isinstance(exc, UsageError | InvalidPeriod | NotADirectoryError):
+            print(f"monev {args.command}: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, psycopg.OperationalError):
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            print(f"monev {args.command}: cannot reach the warehouse ({first}); start the "
+                  "embedded one with `monev db start`, or check MONEV_PG_HOST/MONEV_PG_PORT",
+                  file=sys.stderr)
+            return 4
         print(f"monev {args.command}: {exc}", file=sys.stderr)
         return 1
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -30,9 +31,20 @@ def _request(url, data=None, token=None):
         return json.loads(resp.read())
 
 
+def _compose_healthcheck(service: str, port: int) -> list[str]:
+    import yaml
+
+    compose = yaml.safe_load((config.REPO_ROOT / "docker-compose.yml").read_text())
+    kind, *command = compose["services"][service]["healthcheck"]["test"]
+    assert kind == "CMD" and command[0] == "python"
+    return [sys.executable, *(re.sub(r"localhost:\d+", f"127.0.0.1:{port}", c)
+                              for c in command[1:])]
+
+
 def test_services_serve_every_dag_through_the_rest_api(endpoint):
-    port = _free_port()
-    env = {**os.environ, "MONEV_AIRFLOW_PORT": str(port)}
+    port, health_port = _free_port(), _free_port()
+    env = {**os.environ, "MONEV_AIRFLOW_PORT": str(port),
+           "MONEV_SCHEDULER_HEALTH_PORT": str(health_port)}
     monev = str(Path(sys.executable).with_name("monev"))
     proc = subprocess.Popen([monev, "airflow"], env=env, start_new_session=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -56,6 +68,16 @@ def test_services_serve_every_dag_through_the_rest_api(endpoint):
             except (OSError, KeyError, ValueError):
                 continue
         assert found == wanted
+        # docker-compose's healthchecks, run here against these services
+        for service, its_port in (("airflow-apiserver", port), ("airflow-scheduler",
+                                                                 health_port)):
+            check = _compose_healthcheck(service, its_port)
+            for _ in range(20):
+                if subprocess.run(check, capture_output=True).returncode == 0:
+                    break
+                time.sleep(3)
+            else:
+                raise AssertionError(f"{service} healthcheck fails: {check}")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         output = proc.communicate(timeout=60)[0].decode()

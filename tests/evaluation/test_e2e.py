@@ -142,6 +142,17 @@ def test_monev_run_again_changes_nothing_and_exports_the_same_bytes(e2e):
                           server.base_url, "--kobo-asset", server.asset_uid, "--year", "2025"],
                          capture_output=True, text=True, env=dict(os.environ))
     assert run.returncode == 0, run.stderr[-3000:]
+    # the terminal: one line per DAG and task on stderr, a summary on stdout, the rest logged
+    lines = run.stdout.splitlines()
+    assert lines[0] == "evaluation 2025 as of 2026-01-31 published" and len(lines) < 15
+    summary = dict(line.strip().split("  ", 1) for line in lines[1:-1])
+    assert int(summary["agreements evaluated"]) > 0
+    assert int(summary["files received after the cut-off"]) == 0
+    log_file = Path(summary["log of this run"].strip())
+    assert "monev_evaluate" in log_file.read_text()  # Airflow's own output went there
+    assert "✓ monev_ingest_drop · load_new_files" in run.stderr
+    assert "✓ monev_evaluate · publish" in run.stderr
+    assert "dbt" not in run.stdout and "INFO" not in run.stderr
     out = e2e["work"] / "export-again"
     exp = subprocess.run([monev, "export", "--year", "2025", "--as-of", "2026-01-31",
                           "--out", str(out)], capture_output=True, text=True)

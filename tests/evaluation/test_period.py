@@ -45,6 +45,23 @@ def test_a_bad_year_or_date_names_what_to_type(year, as_of, says):
 def test_the_cli_reports_a_bad_date_without_a_traceback(capsys):
     from monev.cli import main
 
-    assert main(["export", "--year", "2025", "--as-of", "31-01-2026", "--out", "x"]) == 1
+    assert main(["export", "--year", "2025", "--as-of", "31-01-2026", "--out", "x"]) == 2
     err = capsys.readouterr().err
     assert "YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_options_go_anywhere_and_errors_say_what_to_type(capsys, tmp_path):
+    from monev.cli import main
+
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    assert main(["--quiet", "run", "--drop", str(tmp_path / "none"), "--year", "2025"]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert main(["run", "--year", "2025", "--drop", str(tmp_path), "--kobo-url", "http://x",
+                 "-q"]) == 2
+    assert "--kobo-asset" in capsys.readouterr().err
+    assert main(["export", "--year", "2025", "--out", str(a_file), "-v"]) == 2
+    assert "names a folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as version:
+        main(["--version"])
+    assert version.value.code == 0 and "monev 0." in capsys.readouterr().out

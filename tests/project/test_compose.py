@@ -51,7 +51,7 @@ def test_no_secret_is_written_in_the_file():
 def test_dockerfile_ships_dags_include_and_dbt_project():
     text = (config.REPO_ROOT / "Dockerfile").read_text()
     for folder in ("include", "dags", "dbt_project"):
-        assert re.search(rf"^COPY {folder} ", text, re.MULTILINE), folder
+        assert re.search(rf"^COPY (--\S+ )*{folder} ", text, re.MULTILINE), folder
     assert "requirements.txt" in text and "dbt parse" in text
 
 
@@ -130,3 +130,37 @@ def test_published_ports_listen_on_loopback_unless_opened():
     for name, service in _compose()["services"].items():
         for port in service.get("ports", []):
             assert port.startswith("${MONEV_BIND:-127.0.0.1}:"), (name, port)
+
+
+MONEV_IMAGE_SERVICES = (*AIRFLOW_SERVICES, "airflow-worker", "monev-init", "monev-files")
+
+
+def test_healthchecks_need_nothing_the_image_lacks_and_the_scheduler_serves_its_health():
+    services = _compose()["services"]
+    for name in MONEV_IMAGE_SERVICES:
+        check = " ".join(services[name].get("healthcheck", {}).get("test", []))
+        assert "curl" not in check, name
+    env = _compose()["x-monev-common"]["environment"]
+    assert env["AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"] == "True"
+    assert "8974/health" in " ".join(services["airflow-scheduler"]["healthcheck"]["test"])
+
+
+def test_outputs_live_in_volumes_and_staff_read_them_from_a_file_server():
+    compose = _compose()
+    services = compose["services"]
+    for name in (*AIRFLOW_SERVICES, "airflow-worker"):
+        assert "monev-home:/opt/monev" in services[name]["volumes"], name
+        assert "monev-backups:/opt/monev-backups" in services[name]["volumes"], name
+    files = services["monev-files"]
+    assert files["volumes"] == ["monev-home:/opt/monev:ro"]  # never the backups
+    assert files["command"][:3] == ["python", "-m", "http.server"]
+    assert {"monev-home", "monev-backups"} <= set(compose["volumes"])
+
+
+def test_the_image_is_the_official_airflow_image_of_the_pinned_version():
+    text = (config.REPO_ROOT / "Dockerfile").read_text()
+    pinned = re.search(r"^apache-airflow==([0-9.]+)$", (config.REPO_ROOT / "requirements.txt")
+                       .read_text(), re.MULTILINE).group(1)
+    assert re.search(rf"^FROM apache/airflow:slim-{re.escape(pinned)}-python3\.11$", text,
+                     re.MULTILINE), pinned
+    assert "pip check" in text and "postgresql-client" in text

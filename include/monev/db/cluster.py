@@ -32,7 +32,7 @@ class ClusterError(RuntimeError):
     pass
 
 
-def _pg_bin(tool: str) -> str:
+def pg_bin(tool: str) -> str:
     """``PG_BIN/tool`` if ``PG_BIN`` is set, else the tool on ``PATH``, else Debian's place."""
     if os.environ.get("PG_BIN"):
         return str(Path(os.environ["PG_BIN"]) / tool)
@@ -183,7 +183,7 @@ class EmbeddedPostgres:
         try:
             if user:
                 shutil.chown(pwfile, user)
-            self._run([_pg_bin("initdb"), "-D", str(self.data_dir), "-U", OWNER_ROLE,
+            self._run([pg_bin("initdb"), "-D", str(self.data_dir), "-U", OWNER_ROLE,
                        "--pwfile", pwfile, "--auth-host=scram-sha-256",
                        "--auth-local=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"], user)
         finally:
@@ -201,7 +201,7 @@ class EmbeddedPostgres:
     def running(self) -> bool:
         if not self.initialised():
             return False
-        proc = self._run([_pg_bin("pg_ctl"), "status", "-D", str(self.data_dir)],
+        proc = self._run([pg_bin("pg_ctl"), "status", "-D", str(self.data_dir)],
                          self._state().get("os_user"), check=False)
         return proc.returncode == 0
 
@@ -214,7 +214,7 @@ class EmbeddedPostgres:
             if not _port_free(state["port"]):
                 state["port"] = _free_port()
                 self._save_state(state)
-            self._run([_pg_bin("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
+            self._run([pg_bin("pg_ctl"), "start", "-w", "-t", "60", "-D", str(self.data_dir),
                        "-l", str(self.log_file), "-o", f"-p {state['port']}"],
                       state.get("os_user"))
         endpoint = self.endpoint()
@@ -223,7 +223,7 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         if self.running():
-            self._run([_pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.data_dir)],
+            self._run([pg_bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.data_dir)],
                       self._state().get("os_user"))
 
     def remove(self) -> None:

@@ -20,7 +20,8 @@ from monev.db.endpoints import Endpoint
 from monev.db.server import endpoint as configured_endpoint
 
 API_PORT_DEFAULT = 8080
-CONNECTION_ROLES = ("monev_loader", "monev_transformer", "monev_gate")  # conn id = role name
+# Airflow conn id = role name; the auditor takes the nightly backup
+CONNECTION_ROLES = ("monev_loader", "monev_transformer", "monev_gate", "monev_auditor")
 
 
 def _persistent_secret(name: str, make=lambda: secrets.token_urlsafe(32)) -> str:
@@ -69,7 +70,12 @@ def environment(endpoint: Endpoint | None = None) -> dict[str, str]:
         "AIRFLOW_HOME": str(af_home),
         "AIRFLOW__CORE__DAGS_FOLDER": str(config.DAGS_DIR),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+        "AIRFLOW__CORE__EXECUTOR": os.environ.get("MONEV_AIRFLOW_EXECUTOR", "LocalExecutor"),
+        "AIRFLOW__CORE__HOSTNAME_CALLABLE": "monev.orchestration.services.worker_hostname",
+        # the scheduler's health endpoint (docker-compose's healthcheck reads it)
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": os.environ.get(
+            "MONEV_SCHEDULER_HEALTH_PORT", "8974"),
         "AIRFLOW__CORE__PARALLELISM": "4",
         "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": "4",
         "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "60",

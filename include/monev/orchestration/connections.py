@@ -11,6 +11,7 @@ from monev import config
 LOADER_CONN_ID = "monev_loader"
 TRANSFORMER_CONN_ID = "monev_transformer"
 GATE_CONN_ID = "monev_gate"
+AUDITOR_CONN_ID = "monev_auditor"
 KOBO_CONN_ID = "monev_kobo"
 
 
@@ -46,6 +47,10 @@ def transformer_url() -> str:
 
 def gate_url() -> str:
     return warehouse_url(GATE_CONN_ID)
+
+
+def auditor_url() -> str:
+    return warehouse_url(AUDITOR_CONN_ID)
 
 
 KOBO_CONN_PATTERN = r"^monev_kobo[a-z0-9_]{0,40}$"  # the connections a param may choose

@@ -53,7 +53,8 @@ def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = 
         "render_config": RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
             select=select or [],
-            exclude=exclude or [],
+            # exposures and analyses are documentation, not tasks
+            exclude=[*(exclude or []), "resource_type:exposure", "resource_type:analysis"],
             test_behavior=TestBehavior.AFTER_EACH if tests else TestBehavior.NONE,
             # a relationships test runs once both its models are built
             should_detach_multiple_parents_tests=True,

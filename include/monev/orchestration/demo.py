@@ -66,7 +66,7 @@ def serve_sample_form_records(samples: Path = config.SAMPLES_DIR):
 def run_demo() -> int:
     from monev.db.server import ensure_running
     from monev.evaluation.export import export
-    from monev.orchestration.local import run_pipeline
+    from monev.orchestration.local import prepare_airflow, run_pipeline
     from monev.quality.gate import data_docs_index
     from monev.report.html import report_path
 
@@ -76,10 +76,16 @@ def run_demo() -> int:
     drop = stage_samples(home / "demo" / "drop")
     print(f"staged {len(list(drop.iterdir()))} sample files in {drop}")
     server = serve_sample_form_records()
+    prepare_airflow()  # before Airflow is imported for the progress listener
+    from monev.orchestration.console import RunConsole
+
     try:
-        run_pipeline(drop, period, kobo_url=server.base_url, kobo_asset=server.asset_uid)
+        with RunConsole() as console:
+            run_pipeline(drop, period, kobo_url=server.base_url, kobo_asset=server.asset_uid,
+                         on_dag=console.dag)
     finally:
         server.stop()
+    print(f"  log of the run (Airflow, dbt, GX): {console.log_file}")
     out = home / "exports" / f"{period.year}_{period.as_of}"
     files = export(endpoint.url("monev_auditor"), period, out)
     print("\nmonev demo finished")

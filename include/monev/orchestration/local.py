@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from monev import config
@@ -23,10 +24,17 @@ class DagRunFailed(RuntimeError):
     pass
 
 
+_prepared: set[str] = set()
+
+
 def prepare_airflow() -> None:
-    """Configure this process for the instance's Airflow and migrate its metadata DB."""
+    """Configure this process for the instance's Airflow and migrate its metadata DB
+    (once per process and instance)."""
     airflow_env.apply()
-    airflow_env.migrate()
+    home = str(config.monev_home())
+    if home not in _prepared:
+        airflow_env.migrate()
+        _prepared.add(home)
 
 
 def load_dag(dag_id: str):
@@ -56,7 +64,8 @@ def run_dag(dag_id: str, conf: dict | None = None):
 
 
 def run_pipeline(drop: Path, period: EvaluationPeriod, kobo_url: str | None = None,
-                 kobo_asset: str | None = None, confirm_deletions: bool = False) -> dict:
+                 kobo_asset: str | None = None, confirm_deletions: bool = False,
+                 on_dag: Callable[[str], None] = lambda dag_id: None) -> dict:
     """``monev run``: ingest the drop folder (and sweep the form API when a URL is given:
     it becomes this run's ``monev_kobo`` connection, the token from ``MONEV_KOBO_TOKEN``),
     build the warehouse, evaluate and publish ``period``; returns the run of each DAG."""
@@ -65,11 +74,15 @@ def run_pipeline(drop: Path, period: EvaluationPeriod, kobo_url: str | None = No
     if kobo_url:
         os.environ["AIRFLOW_CONN_MONEV_KOBO"] = kobo_connection_json(kobo_url, kobo_asset)
     prepare_airflow()
-    runs = {"ingest_drop": run_dag("monev_ingest_drop", {"drop_url": drop.resolve().as_uri()})}
+    steps = [("ingest_drop", "monev_ingest_drop", {"drop_url": drop.resolve().as_uri()})]
     if kobo_url:
-        runs["ingest_kobo"] = run_dag("monev_ingest_kobo", {
-            "full_sweep": True, "confirm_deletions": confirm_deletions})
-    runs["warehouse"] = run_dag("monev_warehouse")
-    runs["evaluate"] = run_dag("monev_evaluate", {
-        **period.to_xcom(), "refresh_inputs": False})  # the DAGs above just did
+        steps.append(("ingest_kobo", "monev_ingest_kobo",
+                      {"full_sweep": True, "confirm_deletions": confirm_deletions}))
+    steps += [("warehouse", "monev_warehouse", {}),
+              ("evaluate", "monev_evaluate",  # the DAGs above just refreshed the inputs
+               {**period.to_xcom(), "refresh_inputs": False})]
+    runs = {}
+    for name, dag_id, conf in steps:
+        on_dag(dag_id)
+        runs[name] = run_dag(dag_id, conf)
     return runs

@@ -1,4 +1,9 @@
-"""``make airflow``: Airflow's real services against the instance's embedded database."""
+"""``make airflow``: Airflow's real services against the instance's embedded database.
+
+With ``MONEV_AIRFLOW_EXECUTOR=CeleryExecutor`` (and a broker in
+``AIRFLOW__CELERY__BROKER_URL``), ``MONEV_CELERY_WORKERS`` Celery workers start too, each
+named ``worker-<n>``: that name is the hostname Airflow records for the tasks it ran.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +20,34 @@ from monev.orchestration import airflow_env
 SERVICES = ("api-server", "scheduler", "dag-processor", "triggerer")
 
 
+def worker_hostname() -> str:
+    """Airflow's ``hostname_callable``: a Celery worker's own name, so that the tasks each
+    worker ran can be told apart on one machine."""
+    import socket
+
+    return os.environ.get("MONEV_WORKER_NAME") or socket.getfqdn()
+
+
+def service_commands(env: dict[str, str]) -> list[tuple[str, list[str], dict[str, str]]]:
+    """(name, airflow arguments, extra environment) of every service to start."""
+    commands = [(service, [service], {}) for service in SERVICES]
+    if env.get("AIRFLOW__CORE__EXECUTOR") == "CeleryExecutor":
+        for n in range(1, int(env.get("MONEV_CELERY_WORKERS", "2")) + 1):
+            name = f"worker-{n}"
+            commands.append((name, ["celery", "worker", "--celery-hostname", f"{name}@%h",
+                                    "--concurrency", "2"], {"MONEV_WORKER_NAME": name}))
+    return commands
+
+
 def start_services() -> list[subprocess.Popen]:
     """Start every service in the background, logging to ``MONEV_HOME/logs/<service>.log``."""
     env = {**os.environ, **airflow_env.environment()}
-    logs = config.monev_home() / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs = config.private_dir(config.monev_home() / "logs")
     airflow = str(Path(sys.executable).with_name("airflow"))
     procs = []
-    for service in SERVICES:
-        log = open(logs / f"{service}.log", "ab")
-        procs.append(subprocess.Popen([airflow, service], env=env, stdout=log,
+    for name, args, extra in service_commands(env):
+        log = open(logs / f"{name}.log", "ab")
+        procs.append(subprocess.Popen([airflow, *args], env={**env, **extra}, stdout=log,
                                       stderr=subprocess.STDOUT, start_new_session=True))
     return procs
 
@@ -47,7 +70,7 @@ def run_services() -> int:
 
     ensure_running()
     airflow_env.migrate()
-    env = airflow_env.environment()
+    env = {**os.environ, **airflow_env.environment()}
     procs = start_services()
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
@@ -61,7 +84,8 @@ def run_services() -> int:
         pass
     finally:
         stop_services(procs)
-    failed = [s for s, p in zip(SERVICES, procs, strict=True) if p.returncode not in (0, -15, None)]
+    names = [name for name, _, _ in service_commands(env)]
+    failed = [s for s, p in zip(names, procs, strict=True) if p.returncode not in (0, -15, None)]
     if failed:
         print(f"services that stopped on their own: {', '.join(failed)}", file=sys.stderr)
         return 1

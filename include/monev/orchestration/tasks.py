@@ -8,7 +8,13 @@ import os
 
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
-from monev.orchestration.connections import gate_url, kobo_client, loader_url, transformer_url
+from monev.orchestration.connections import (
+    auditor_url,
+    gate_url,
+    kobo_client,
+    loader_url,
+    transformer_url,
+)
 
 START_DATE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 DEFAULT_ARGS = {
@@ -115,3 +121,15 @@ def write_report(period: dict) -> str:
     from monev.report.html import write_report as write
 
     return str(write(transformer_url(), EvaluationPeriod.from_xcom(period)))
+
+
+def back_up_warehouse() -> str:
+    """A backup of the warehouse as the auditor, keeping the newest ``MONEV_BACKUP_KEEP``
+    in ``MONEV_BACKUP_DIR`` (default ``MONEV_HOME/backups``)."""
+    from pathlib import Path
+
+    from monev.db.backup import backup
+
+    folder = os.environ.get("MONEV_BACKUP_DIR")
+    return str(backup(auditor_url(), keep=int(os.environ.get("MONEV_BACKUP_KEEP", "14")),
+                      folder=Path(folder) if folder else None))
