@@ -235,33 +235,3 @@ def test_report_counts_each_counted_outcome_once_per_obstacle(e2e):
     html = report_path(EvaluationPeriod.of(2025)).read_text()
     kendala, n = rows[0]
     assert f'<td>{kendala}</td><td data-field="outcomes" data-value="{n}">' in html
-
-
-def test_the_scheduled_path_ingests_sweeps_builds_gates_and_publishes_the_same(e2e,
-                                                                                monkeypatch):
-    """What runs on 1 February: an ingestion pass and a full form sweep first (the
-    connection from the environment), then warehouse, evaluation, gate, publish, report."""
-    import json
-
-    from monev.evaluation.export import export
-    from monev.orchestration.local import run_dag
-
-    server = e2e["kobo"]
-    monkeypatch.setenv("MONEV_DROP_URL", e2e["drop"].as_uri())
-    monkeypatch.setenv("AIRFLOW_CONN_MONEV_KOBO", json.dumps({
-        "conn_type": "http", "host": server.base_url,
-        "extra": {"asset_uid": server.asset_uid}}))
-    run = run_dag("monev_evaluate", {"year": 2025})
-    states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
-    assert states["sweep_form_records"] == "success" and states["inputs_current"] == "skipped"
-    assert states["gate"] == "success" and states["report"] == "success"
-    [(mode,)] = query(e2e["url"], "SELECT mode FROM raw.kobo_sync WHERE airflow_run_id = %s",
-                      [run.run_id])
-    assert mode == "full"
-    [(passed,)] = query(e2e["url"], "SELECT passed FROM audit.gate_result"
-                                    " WHERE airflow_run_id = %s", [run.run_id])
-    assert passed
-    out = e2e["work"] / "export-scheduled"
-    export(e2e["url"], EvaluationPeriod.of(2025), out)
-    for path in e2e["export"].iterdir():
-        assert (out / path.name).read_bytes() == path.read_bytes(), path.name

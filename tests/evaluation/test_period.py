@@ -56,7 +56,7 @@ def test_options_go_anywhere_and_errors_say_what_to_type(capsys, tmp_path):
     a_file = tmp_path / "a_file"
     a_file.write_text("x")
     assert main(["--quiet", "run", "--drop", str(tmp_path / "none"), "--year", "2025"]) == 2
-    assert "no such folder" in capsys.readouterr().err
+    assert "no such folder" in capsys.readouterr().err  # an option before the command
     assert main(["run", "--year", "2025", "--drop", str(tmp_path), "--kobo-url", "http://x",
                  "-q"]) == 2
     assert "--kobo-asset" in capsys.readouterr().err

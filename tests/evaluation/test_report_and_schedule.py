@@ -49,8 +49,8 @@ def test_the_evaluation_dag_is_scheduled_on_1_february_in_jakarta():
 def test_monev_run_fails_with_a_readable_summary(tmp_path, capsys):
     from monev.cli import main
 
-    assert main(["run", "--drop", str(tmp_path / "missing"), "--year", "2025"]) == 1
-    assert "monev run: drop folder" in capsys.readouterr().err
+    assert main(["run", "--drop", str(tmp_path / "missing"), "--year", "2025"]) == 2
+    assert "monev run: --drop" in capsys.readouterr().err  # a usage error, no traceback
 
 
 def test_dollar_signs_in_partner_text_are_text_in_the_charts():

@@ -65,6 +65,14 @@ def run_chain(airflow: Airflow, instance: dict, trigger_through_api: bool) -> di
     annual = airflow.wait_run("monev_evaluate", 2400, run_type="scheduled")
     assert annual["logical_date"].startswith("2026-01-31T19:00:00")
     runs["monev_evaluate"] = annual["dag_run_id"]
+    # what runs on 1 February: an ingestion pass and a full form sweep first (the
+    # connection from the environment), then warehouse, evaluation, gate, publish, report
+    states = {t["task_id"]: t["state"]
+              for t in airflow.task_instances("monev_evaluate", annual["dag_run_id"])}
+    assert states["sweep_form_records"] == "success" and states["inputs_current"] == "skipped"
+    assert states["gate"] == "success" and states["report"] == "success"
+    assert query(instance["endpoint"].url(), "SELECT mode, complete FROM raw.kobo_sync"
+                 " WHERE airflow_run_id = %s", [annual["dag_run_id"]]) == [("full", True)]
     if trigger_through_api:
         airflow.wait_run("monev_evaluate", 1800, run_id=run_id)
         runs["monev_evaluate (API)"] = run_id
