@@ -50,13 +50,16 @@ def run_chain(airflow: Airflow, instance: dict, trigger_through_api: bool) -> di
     2026, 02:00 WIB, the year 2025, inputs refreshed first), and, when asked, an evaluation
     triggered through the REST API after it. Returns the runs checked."""
     airflow.wait_ready(DAGS)
+    airflow.unpause("monev_warehouse")  # a paused DAG is not queued for Asset events
     for dag_id in ("monev_ingest_drop", "monev_ingest_kobo"):
         airflow.unpause(dag_id)  # their latest slot runs at once
+    ended = []
     for dag_id in ("monev_ingest_drop", "monev_ingest_kobo"):
-        airflow.wait_run(dag_id, 600, run_type="scheduled")
+        ended.append(airflow.wait_run(dag_id, 600, run_type="scheduled")["end_date"])
         airflow.pause(dag_id)  # once is enough here: the next slot would build again
-    airflow.unpause("monev_warehouse")  # the Assets both updated: one run
-    warehouse = airflow.wait_run("monev_warehouse", 1800, run_type="asset_triggered")
+    # the run that started once both had landed (an earlier one may have seen one only)
+    warehouse = airflow.wait_run("monev_warehouse", 2400, run_type="asset_triggered",
+                                 started_after=max(ended))
     airflow.pause("monev_warehouse")
     airflow.unpause("monev_evaluate")
     runs = {"monev_warehouse": warehouse["dag_run_id"]}

@@ -18,6 +18,12 @@ from pathlib import Path
 from monev import config
 
 
+def _instant(text: str):
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -106,14 +112,18 @@ class Airflow:
         return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=50")["dag_runs"]
 
     def wait_run(self, dag_id: str, seconds: float, run_id: str | None = None,
-                 run_type: str | None = None) -> dict:
-        """Until a run (that one, or the first of that type) ends; it must end in success."""
+                 run_type: str | None = None, started_after: str | None = None) -> dict:
+        """Until a run (that one, or the first of that type, started at or after the ISO
+        time ``started_after``) ends; it must end in success."""
+        after = _instant(started_after) if started_after else None
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.output()
             for run in self.runs(dag_id):
                 if (run_id and run["dag_run_id"] != run_id) or \
                         (run_type and run["run_type"] != run_type):
+                    continue
+                if after and (not run.get("start_date") or _instant(run["start_date"]) < after):
                     continue
                 if run["state"] in ("success", "failed"):
                     assert run["state"] == "success", (dag_id, run, self.failed_tasks(
