@@ -53,13 +53,12 @@ def run_chain(airflow: Airflow, instance: dict, trigger_through_api: bool) -> di
     airflow.unpause("monev_warehouse")  # a paused DAG is not queued for Asset events
     for dag_id in ("monev_ingest_drop", "monev_ingest_kobo"):
         airflow.unpause(dag_id)  # their latest slot runs at once
-    ended = []
     for dag_id in ("monev_ingest_drop", "monev_ingest_kobo"):
-        ended.append(airflow.wait_run(dag_id, 600, run_type="scheduled")["end_date"])
+        airflow.wait_run(dag_id, 600, run_type="scheduled")
         airflow.pause(dag_id)  # once is enough here: the next slot would build again
-    # the run that started once both had landed (an earlier one may have seen one only)
-    warehouse = airflow.wait_run("monev_warehouse", 2400, run_type="asset_triggered",
-                                 started_after=max(ended))
+    # each Asset event starts a run or queues one: the last run, once none is left to
+    # start, has seen both inputs
+    warehouse = airflow.wait_settled("monev_warehouse", 2400)
     airflow.pause("monev_warehouse")
     airflow.unpause("monev_evaluate")
     runs = {"monev_warehouse": warehouse["dag_run_id"]}

@@ -18,12 +18,6 @@ from pathlib import Path
 from monev import config
 
 
-def _instant(text: str):
-    import datetime as dt
-
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -112,10 +106,8 @@ class Airflow:
         return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns?limit=50")["dag_runs"]
 
     def wait_run(self, dag_id: str, seconds: float, run_id: str | None = None,
-                 run_type: str | None = None, started_after: str | None = None) -> dict:
-        """Until a run (that one, or the first of that type, started at or after the ISO
-        time ``started_after``) ends; it must end in success."""
-        after = _instant(started_after) if started_after else None
+                 run_type: str | None = None) -> dict:
+        """Until a run (that one, or the first of that type) ends; it must end in success."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.output()
@@ -123,14 +115,32 @@ class Airflow:
                 if (run_id and run["dag_run_id"] != run_id) or \
                         (run_type and run["run_type"] != run_type):
                     continue
-                if after and (not run.get("start_date") or _instant(run["start_date"]) < after):
-                    continue
                 if run["state"] in ("success", "failed"):
                     assert run["state"] == "success", (dag_id, run, self.failed_tasks(
                         dag_id, run["dag_run_id"]))
                     return run
             time.sleep(5)
         raise TimeoutError(f"no {run_type or run_id or ''} run of {dag_id} ended in time")
+
+    def wait_settled(self, dag_id: str, seconds: float, quiet: float = 45) -> dict:
+        """Until the DAG has run at least once and no run has been queued or running for
+        ``quiet`` seconds; every run must have succeeded. Returns the last one."""
+        deadline, still_since = time.monotonic() + seconds, None
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.output()
+            runs = self.runs(dag_id)
+            failed = [r for r in runs if r["state"] == "failed"]
+            assert not failed, (dag_id, [self.failed_tasks(dag_id, r["dag_run_id"])
+                                         for r in failed])
+            busy = any(r["state"] in ("queued", "running") for r in runs)
+            if runs and not busy:
+                still_since = still_since or time.monotonic()
+                if time.monotonic() - still_since >= quiet:
+                    return max(runs, key=lambda r: r["start_date"])
+            else:
+                still_since = None
+            time.sleep(5)
+        raise TimeoutError(f"{dag_id} did not settle in time")
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
         return self.request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances"
