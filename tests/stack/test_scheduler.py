@@ -105,7 +105,7 @@ def test_the_scheduler_runs_the_chain_with_the_local_executor(instance):
     airflow = Airflow(instance["env"])
     try:
         runs = run_chain(airflow, instance, trigger_through_api=True)
-        assert all(tasks_by_host(airflow, runs))
+        assert len(runs) == 3  # the warehouse, the annual evaluation, the API's
     finally:
         airflow.stop()
 
