@@ -95,6 +95,13 @@ def check_limits(data: bytes, is_workbook: bool, limits: Limits) -> None:
         tail = b""
         try:
             with archive.open(member) as stream:
+                head = stream.read(4096)
+                budget -= len(head)
+                dimension = DIMENSION.search(head)
+                if dimension:  # what the writer says the sheet spans; cells beyond it
+                    _check_extent(sheet, *dimension.groups(), limits)  # are the parser's,
+                    continue  # in its bounded process
+                tail = head
                 while chunk := stream.read(MIB):
                     budget -= len(chunk)
                     if budget < 0:
