@@ -2,10 +2,10 @@
 parser sees it, and parsers run in child processes that a bad file can kill without
 taking the run down with it.
 
-1. :func:`check_limits` reads only the zip directory and streams each worksheet's XML
-   (never more than ``max_uncompressed_bytes``), finding the largest row and column any
-   cell names: a stray cell at ``XFD1048576`` or a million-row sheet is refused here,
-   before the reader would ask for its whole range.
+1. :func:`check_limits` reads the zip directory, then each worksheet's ``<dimension>``
+   (or, without one, streams the sheet's XML for the largest row and column any cell
+   names; never more than ``max_uncompressed_bytes``): a stray cell at ``XFD1048576`` or
+   a million-row sheet is refused here, before the reader would ask for its whole range.
 2. :class:`ParserPool` parses in ``workers`` processes of their own, each with an
    address-space limit and, per file, an alarm that ends the process after ``seconds``.
    A process reads one file at a time, so one that dies (out of memory, abort, alarm)
