@@ -13,6 +13,8 @@ ALLOWED = [
     ("monev_auditor", "SELECT count(*) FROM audit.reconciliation"),
     ("monev_auditor", "SELECT count(*) FROM audit.gate_result"),
     ("monev_bi", "SELECT count(*) FROM evaluation.sleeping_agreements"),
+    ("monev_bi", "SELECT count(*) FROM evaluation.agreement_scorecard_latest"),
+    ("monev_bi", "SELECT count(*) FROM evaluation.outcome_status_latest"),
     ("monev_auditor", "SELECT count(*) FROM audit.evaluation_trace"),
     ("monev_auditor", "SELECT count(*) FROM audit.dbt_invocation"),
     ("monev_transformer", "SELECT count(*) FROM audit.evaluation_trace"),
@@ -37,6 +39,10 @@ REFUSED = [
     ("monev_bi", "SELECT count(*) FROM raw.kobo_record"),
     ("monev_bi", "SELECT count(*) FROM audit.gate_result"),
     ("monev_bi", "DELETE FROM evaluation.agreement_scorecard"),
+    # the comments of schema evaluation are set at publication only, by its owner
+    ("monev_bi", "SELECT audit.describe_published('{}')"),
+    ("monev_transformer", "COMMENT ON TABLE evaluation.agreement_scorecard IS 'x'"),
+    ("monev_transformer", "CREATE VIEW evaluation.x AS SELECT 1"),
     ("monev_transformer", "DELETE FROM audit.publication"),
     ("monev_transformer", "UPDATE audit.gate_result SET passed = true"),
     ("monev_transformer", "DELETE FROM audit.dbt_invocation"),
@@ -110,7 +116,15 @@ def test_bi_sees_reporters_contacts_only_in_sleeping_agreements(e2e):
             """SELECT DISTINCT table_schema || '.' || table_name FROM information_schema.columns
                WHERE column_name IN ('email', 'nama_pelapor', 'jabatan')
                  AND table_schema NOT IN ('pg_catalog', 'information_schema')""").fetchall()
-    assert visible == [("evaluation.sleeping_agreements",)]
+    assert sorted(visible) == [("evaluation.sleeping_agreements",),
+                               ("evaluation.sleeping_agreements_latest",)]
+
+
+def test_superset_metadata_role_cannot_enter_the_warehouse(scratch):
+    """Superset's own role owns its metadata database and nothing else."""
+    with pytest.raises(psycopg.OperationalError, match="permission denied"):
+        psycopg.connect(scratch.url("monev_superset")).close()
+    psycopg.connect(scratch.url("monev_superset", "superset")).close()
 
 
 # What each role may do on every table of each schema (SELECT, INSERT, UPDATE, DELETE);

@@ -1,6 +1,7 @@
 """End to end: the samples through real Airflow (one run per session, see conftest)."""
 
 import csv
+import datetime as dt
 import filecmp
 from decimal import Decimal
 from pathlib import Path
@@ -66,9 +67,10 @@ def test_dim_agreement_current_rows_are_the_latest_register_copy(e2e):
     expected = sorted((r.values["nomor_perjanjian"], r.values["jenis"], r.values["status"])
                       for r in latest.sheets["register_row"].rows)
     current = query(e2e["url"], "SELECT nomor_perjanjian, jenis, status FROM marts.dim_agreement"
-                                " WHERE is_current")
+                                " WHERE in_latest_register")
     assert sorted(current) == expected
-    older = query(e2e["url"], "SELECT count(*) FROM marts.dim_agreement WHERE NOT is_current"
+    older = query(e2e["url"], "SELECT count(*) FROM marts.dim_agreement"
+                              " WHERE NOT in_latest_register"
                               " AND register_file_name = 'daftar_kerja_sama_2025-01-20.xlsx'")
     assert older[0][0] > 0  # the register's history is kept
 
@@ -91,6 +93,34 @@ def test_reconciliation_holds_for_every_file(e2e):
 def test_bi_role_reads_the_dimensions(e2e):
     rows = query(e2e["endpoint"].url("monev_bi"), "SELECT count(*) FROM marts.dim_agreement")
     assert rows[0][0] > 0
+
+
+def test_published_evaluation_explains_itself(e2e):
+    """As monev_bi: every relation and column of schema evaluation has its comment; the
+    flags give the warehouse's figure without DISTINCT ON, outcome_status_latest the
+    evaluation's, and the *_latest views the latest cut-off of each year."""
+    bi = e2e["endpoint"].url("monev_bi")
+    undescribed = query(bi, """SELECT c.relname, a.attname FROM pg_class AS c
+        JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE c.relnamespace = 'evaluation'::regnamespace AND c.relkind IN ('r', 'v')
+          AND (coalesce(col_description(c.oid, a.attnum), '') = ''
+               OR coalesce(obj_description(c.oid, 'pg_class'), '') = '')""")
+    assert undescribed == []
+    [(persen,)] = query(bi, """SELECT col_description('evaluation.bidang_progress'::regclass,
+        attnum) FROM pg_attribute WHERE attrelid = 'evaluation.bidang_progress'::regclass
+        AND attname = 'persen'""")
+    assert "fraction" in persen and "102.5 %" in persen
+    [(naive, standing)] = query(bi, """SELECT sum(capaian), sum(capaian) FILTER (WHERE
+        is_latest_copy AND passed_ingestion AND NOT is_not_approved) FROM marts.fct_outcome
+        WHERE tahun = 2025""")
+    [(counted, rows, outcomes)] = query(bi, """SELECT sum(o.capaian) FILTER (WHERE
+        s.counted_in_latest_evaluation), count(*), count(DISTINCT s.outcome_key)
+        FROM evaluation.outcome_status_latest AS s JOIN marts.fct_outcome AS o
+        USING (outcome_key) WHERE s.tahun = 2025""")
+    assert (naive, standing, counted) == (3770, 3748, 3739)  # issue 20's figures
+    assert rows == outcomes  # one row per outcome
+    latest = query(bi, "SELECT DISTINCT tahun, as_of FROM evaluation.agreement_scorecard_latest")
+    assert latest == [(2025, dt.date(2026, 1, 31))]
 
 
 def test_bundled_expected_marts_equal_the_shared_ones():

@@ -89,16 +89,82 @@ def jkt(*args):
 
 def test_dim_agreement_keeps_the_register_history(world):
     rows = query(world["url"], """SELECT nomor_perjanjian, jenis, nomor_induk, status,
-        tanggal_berakhir::text, valid_from, valid_to, is_current FROM marts.dim_agreement
-        ORDER BY valid_from, nomor_perjanjian""")
+        tanggal_berakhir::text, valid_from, valid_to, is_current, in_latest_register
+        FROM marts.dim_agreement WHERE NOT is_inferred ORDER BY valid_from, nomor_perjanjian""")
     first, second = jkt(2025, 1, 5, 9), jkt(2025, 6, 1, 9)
     assert rows == [
-        ("NK/A", "MoU", None, "Aktif", "2028-12-31", first, second, False),
-        ("PKS/A1", "PKS", "NK/A", "Aktif", "2026-12-31", first, second, False),
-        ("NK/A", "MoU", None, "Aktif", "2028-12-31", second, None, True),
-        ("NK/B", "MoU", None, "Aktif", "2029-12-31", second, None, True),
-        ("PKS/A1", "PKS", "NK/A", "Diperpanjang", "2027-12-31", second, None, True),
+        ("NK/A", "MoU", None, "Aktif", "2028-12-31", first, second, False, False),
+        ("PKS/A1", "PKS", "NK/A", "Aktif", "2026-12-31", first, second, False, False),
+        ("NK/A", "MoU", None, "Aktif", "2028-12-31", second, None, True, True),
+        ("NK/B", "MoU", None, "Aktif", "2029-12-31", second, None, True, True),
+        ("PKS/A1", "PKS", "NK/A", "Diperpanjang", "2027-12-31", second, None, True, True),
     ]
+
+
+def test_facts_point_at_the_current_agreement_row(world):
+    """One current row per number; every fact's agreement_key finds it (no history fan-out)."""
+    current = query(world["url"], """SELECT nomor_perjanjian, count(*) FROM marts.dim_agreement
+        WHERE is_current GROUP BY 1 HAVING count(*) > 1""")
+    assert current == []
+    for fact in ("fct_outcome", "fct_commitment", "fct_report"):
+        joined = query(world["url"], f"""SELECT f.nomor_perjanjian, a.nomor_perjanjian,
+            a.is_current FROM marts.{fact} AS f
+            LEFT JOIN marts.dim_agreement AS a USING (agreement_key)""")
+        assert joined and all(f == a and current for f, a, current in joined), fact
+
+
+FOREIGN_KEYS = {
+    ("fct_commitment", "agreement_key", "dim_agreement"),
+    ("fct_commitment", "bidang", "dim_bidang"),
+    ("fct_commitment", "indicator_key", "dim_indicator"),
+    ("fct_commitment", "kode_provinsi", "dim_region"),
+    ("fct_outcome", "agreement_key", "dim_agreement"),
+    ("fct_outcome", "kode_provinsi", "dim_region"),
+    ("fct_report", "agreement_key", "dim_agreement"),
+}
+
+
+def foreign_keys(url: str) -> set[tuple[str, str, str]]:
+    return set(query(url, """SELECT c.conrelid::regclass::text, a.attname,
+        c.confrelid::regclass::text FROM pg_constraint AS c
+        JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        WHERE c.contype = 'f' AND c.connamespace = 'marts'::regnamespace"""))
+
+
+def test_facts_have_foreign_keys_that_survive_a_dimension_rebuild(world):
+    """BI tools auto-join along them; rebuilding a dimension drops the keys pointing at it
+    (cascade) and the facts' post-hook puts them back, incremental runs included."""
+    expected = {(f"marts.{f}", c, f"marts.{d}") for f, c, d in FOREIGN_KEYS}
+    assert foreign_keys(world["url"]) == expected
+    dbt(["run", "--quiet", "--select", "dim_agreement", "dim_region"], world["endpoint"])
+    assert not {k for k in foreign_keys(world["url"]) if k[2] == "marts.dim_agreement"}
+    dbt(["run", "--quiet", "--select", "fct_report", "fct_outcome", "fct_commitment"],
+        world["endpoint"])
+    assert foreign_keys(world["url"]) == expected
+    fan_out = query(world["url"], """SELECT (SELECT count(*) FROM marts.fct_outcome),
+        (SELECT count(*) FROM marts.fct_outcome JOIN marts.dim_agreement USING (agreement_key)
+         LEFT JOIN marts.dim_region USING (kode_provinsi))""")
+    assert fan_out[0][0] == fan_out[0][1] > 0
+
+
+def test_marts_explain_themselves(world):
+    """persist_docs: every table, view and column of marts has the yml's description."""
+    missing = query(world["url"], """SELECT c.relname, a.attname FROM pg_class AS c
+        JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        WHERE c.relnamespace = 'marts'::regnamespace AND c.relkind IN ('r', 'v')
+          AND coalesce(col_description(c.oid, a.attnum), '') = ''""")
+    assert missing == []
+    described = query(world["url"], """SELECT c.relname, obj_description(c.oid, 'pg_class')
+        FROM pg_class AS c WHERE c.relnamespace = 'marts'::regnamespace
+          AND c.relkind IN ('r', 'v')""")
+    assert len(described) >= 10 and all(text for _, text in described)
+    flag = query(world["url"], """SELECT col_description('marts.fct_outcome'::regclass,
+        attnum) FROM pg_attribute WHERE attrelid = 'marts.fct_outcome'::regclass
+        AND attname = 'is_latest_copy'""")[0][0]
+    assert flag.startswith("True when this row comes from the copy that stands now")
+    # doc blocks render as text, not as quoted Jinja
+    assert not query(world["url"], """SELECT 1 FROM pg_description
+        WHERE strpos(description, '\\"') > 0 OR strpos(description, '{{') > 0""")
 
 
 def test_dim_partner_is_type_2_by_validity_interval(world):
@@ -173,19 +239,36 @@ def test_incremental_build_equals_full_refresh(world):
     at(report(drop / "Laporan_A1_2025_S2.xlsx",
               identitas={"Nomor Perjanjian": "PKS/A1", "Tahun": 2025, "Semester": "II"},
               rencana=ITEMS, realisasi=[outcome(1, "2025-09-01", 15)]), 2026, 1, 10, 9)
+    # a corrected copy of semester I supersedes the first one
+    at(report(drop / "Laporan_A1_2025_S1_revisi.xlsx",
+              identitas={"Nomor Perjanjian": "PKS/A1", "Tahun": 2025, "Semester": "I"},
+              rencana=ITEMS, realisasi=[outcome(1, "2025-03-01", 41)]), 2025, 7, 20, 9)
     ingest_folder(world["endpoint"].url("monev_loader"), drop, "stage-2")
     server.edit(1, **{"kegiatan/capaian": "4"})
     server.delete(2)
     sync(world["endpoint"].url("monev_loader"), world["client"], full=True)
-    # only what is not yet in the facts is read: the new workbook, the edited and deleted
-    # records (all their versions)
-    dbt(["run", "--quiet", "--select", "fct_outcome", "fct_commitment"], world["endpoint"])
+    # only what is not yet in the facts is read: the new workbooks, the one they supersede,
+    # the edited and deleted records (all their versions)
+    dbt(["run", "--quiet", "--select", "fct_report", "fct_outcome", "fct_commitment"],
+        world["endpoint"])
     incremental = snapshot(url)
-    forms = query(url, """SELECT kobo_id, capaian, is_latest_version, is_deleted
+    forms = query(url, """SELECT kobo_id, capaian, is_latest_version, is_deleted,
+        is_latest_copy, is_superseded
         FROM marts.fct_outcome WHERE channel = 'form' ORDER BY kobo_id, version_id""")
-    assert forms == [(1, Decimal(3), False, False), (1, Decimal(4), True, False),
-                     (2, Decimal(9), True, True)]
-    assert len(incremental["fct_outcome"]) == 6 and len(incremental["fct_commitment"]) == 4
+    assert forms == [(1, Decimal(3), False, False, False, True),
+                     (1, Decimal(4), True, False, True, False),
+                     (2, Decimal(9), True, True, False, False)]
+    workbooks = query(url, """SELECT file_name, capaian, is_latest_copy, is_superseded
+        FROM marts.fct_outcome WHERE channel = 'workbook' AND passed_ingestion
+        ORDER BY received_at""")
+    assert workbooks == [("Laporan_A1_2025_S1.xlsx", Decimal(40), False, True),
+                         ("Laporan_A1_2025_S1_revisi.xlsx", Decimal(41), True, False),
+                         ("Laporan_A1_2025_S2.xlsx", Decimal(15), True, False)]
+    plans = query(url, """SELECT file_name, bool_and(is_latest_copy) FROM marts.fct_commitment
+        GROUP BY file_name ORDER BY file_name""")
+    assert plans == [("Laporan_A1_2025_S1.xlsx", False), ("Laporan_A1_2025_S1_revisi.xlsx",
+                     False), ("Laporan_A1_2025_S2.xlsx", True)]
+    assert len(incremental["fct_outcome"]) == 7 and len(incremental["fct_commitment"]) == 6
     dbt(["run", "--quiet", "--full-refresh", "--select", "fct_outcome", "fct_commitment"],
         world["endpoint"])
     assert snapshot(url) == incremental

@@ -1,9 +1,12 @@
 -- Outcomes (realisasi): one row per source record version (a workbook row, or a version of
 -- a form record), its values and dates, whether it passed ingestion and why not, and its
--- received time. Matching to commitments and counting depend on the evaluation's cut-off.
--- Incremental: a workbook row never changes (a new load adds rows); a form record's versions
--- are all re-read when it gets a new version or is deleted (macros/incremental.sql).
+-- received time, and whether its copy stands now (is_latest_copy, is_superseded: as the
+-- warehouse stands; matching and counting at a cut-off are the evaluation's).
+-- Incremental: a workbook's rows are re-read when it is new or a later copy changed whether it
+-- stands; a form record's versions are all re-read when it gets a new version or is deleted
+-- (macros/incremental.sql).
 {{ config(materialized='incremental', unique_key='outcome_key',
+          post_hook="{{ restore_foreign_keys() }}",
           incremental_strategy='delete+insert', on_schema_change='fail',
           indexes=[
               {'columns': ['outcome_key'], 'unique': True},
@@ -13,40 +16,44 @@
           ]) }}
 
 select
-    coalesce(md5('version/' || version_id), source_record_key) as outcome_key,
-    source_record_key,
-    channel,
-    workbook_load_id,
-    version_id,
-    file_name,
-    sha256,
-    sheet,
-    row_number,
-    kobo_id,
-    kobo_uuid,
-    nomor_perjanjian,
-    tahun,
-    semester,
-    received_at,
-    passed_ingestion,
-    quarantine_reasons,
-    no_rencana_aksi,
-    tanggal_kegiatan,
-    uraian_kegiatan,
-    provinsi,
-    kode_provinsi,
-    kabupaten_kota,
-    capaian,
-    jumlah_peserta,
-    realisasi_anggaran,
-    kendala,
-    tindak_lanjut,
-    validation_status,
-    is_not_approved,
-    is_latest_version,
-    is_deleted,
-    changed_at
-from {{ ref('int_outcomes_unioned') }}
+    coalesce(md5('version/' || o.version_id), o.source_record_key) as outcome_key,
+    o.source_record_key,
+    o.channel,
+    o.workbook_load_id,
+    o.version_id,
+    o.file_name,
+    o.sha256,
+    o.sheet,
+    o.row_number,
+    o.kobo_id,
+    o.kobo_uuid,
+    o.nomor_perjanjian,
+    {{ current_agreement_key('o.nomor_perjanjian') }} as agreement_key,
+    o.tahun,
+    o.semester,
+    o.received_at,
+    o.passed_ingestion,
+    o.quarantine_reasons,
+    o.no_rencana_aksi,
+    o.tanggal_kegiatan,
+    o.uraian_kegiatan,
+    o.provinsi,
+    o.kode_provinsi,
+    o.kabupaten_kota,
+    o.capaian,
+    o.jumlah_peserta,
+    o.realisasi_anggaran,
+    o.kendala,
+    o.tindak_lanjut,
+    o.validation_status,
+    o.is_not_approved,
+    o.is_latest_version,
+    o.is_deleted,
+    o.changed_at,
+    coalesce(r.is_latest_copy, o.is_latest_version and not o.is_deleted) as is_latest_copy,
+    coalesce(r.is_superseded, not o.is_latest_version) as is_superseded
+from {{ ref('int_outcomes_unioned') }} as o
+left join {{ ref('fct_report') }} as r on o.workbook_load_id = r.workbook_load_id
 where
-    (channel = 'workbook' and {{ workbooks_not_yet_in('workbook_load_id') }})
-    or (channel = 'form' and {{ form_records_not_yet_in() }})
+    (o.channel = 'workbook' and {{ workbooks_not_yet_in('o.workbook_load_id', 'is_latest_copy') }})
+    or (o.channel = 'form' and {{ form_records_not_yet_in('o.kobo_id') }})

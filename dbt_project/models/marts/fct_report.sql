@@ -1,10 +1,24 @@
 -- Reports: every workbook (superseded ones too) and every form record (its latest
--- version), for an agreement, year and semester, by channel, with its received time.
+-- version), for an agreement, year and semester, by channel, with its received time, and
+-- which copies stand now (the flags BI sums on; an evaluation applies its own cut-off).
 -- Reporters' contacts stay out (BI reads marts): see stg_spreadsheet__reports.
 {{ config(indexes=[
     {'columns': ['workbook_load_id']},
     {'columns': ['nomor_perjanjian', 'tahun', 'semester']},
 ]) }}
+
+with workbooks as (
+    select
+        *,
+        row_number() over (
+            partition by nomor_perjanjian, tahun, semester order by {{ latest_first() }}
+        ) = 1 as is_latest_for_semester,
+        coalesce(row_number() over (
+            partition by nomor_perjanjian, tahun, rencana_aksi_readable
+            order by {{ latest_first() }}
+        ) = 1 and rencana_aksi_readable, false) as is_latest_action_plan
+    from {{ ref('stg_spreadsheet__reports') }}
+)
 
 select
     md5('workbook/' || workbook_load_id) as report_key,
@@ -14,14 +28,18 @@ select
     file_name,
     sha256,
     nomor_perjanjian,
+    {{ current_agreement_key('nomor_perjanjian') }} as agreement_key,
     tahun,
     semester,
     received_at,
     rencana_aksi_readable,
     realisasi_readable,
     false as is_not_approved,
-    false as is_deleted
-from {{ ref('stg_spreadsheet__reports') }}
+    false as is_deleted,
+    is_latest_for_semester as is_latest_copy,
+    not is_latest_for_semester as is_superseded,
+    is_latest_action_plan
+from workbooks
 
 union all
 
@@ -33,12 +51,16 @@ select
     null::text as file_name,
     null::text as sha256,
     nomor_perjanjian,
+    {{ current_agreement_key('nomor_perjanjian') }} as agreement_key,
     tahun,
     semester,
     received_at,
     false as rencana_aksi_readable,
     true as realisasi_readable,
     is_not_approved,
-    is_deleted
+    is_deleted,
+    not is_deleted as is_latest_copy,
+    false as is_superseded,
+    false as is_latest_action_plan
 from {{ ref('stg_kobo__record_versions') }}
 where is_latest_version

@@ -5,11 +5,15 @@ Other (tahun, as_of) rows are never touched."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from monev.evaluation.period import EvaluationPeriod
+from monev.lineage.audit_trail import project_manifest
 
 
 class NotBuilt(RuntimeError):
@@ -48,11 +52,23 @@ def require_published(conn: psycopg.Connection, period: EvaluationPeriod) -> Non
                            f"{published}")
 
 
+def published_descriptions(manifest: Path | None = None) -> dict[str, dict]:
+    """The descriptions of schema ``evaluation`` (the dbt sources of
+    ``models/published``), as ``audit.describe_published()`` takes them: BI tools read them
+    as table and column comments."""
+    nodes = json.loads((manifest or project_manifest()).read_text())["sources"].values()
+    return {node["name"]: {"description": node["description"].strip(),
+                           "columns": {name: column["description"].strip()
+                                       for name, column in node["columns"].items()}}
+            for node in nodes if node["source_name"] == "evaluation"}
+
+
 def publish(conninfo: str, period: EvaluationPeriod, gate_id: uuid.UUID | str,
             airflow_run_id: str | None = None) -> dict[str, int]:
     """Replace the published rows of ``period`` with the build the gate ``gate_id``
     passed; returns the rows per mart. The database does it (``audit.publish_evaluation``,
-    as the publisher role) and refuses unless that verdict passed for exactly this build."""
+    as the publisher role) and refuses unless that verdict passed for exactly this build.
+    The comments of the published relations are set in the same transaction."""
     with psycopg.connect(conninfo) as conn:
         built = built_period(conn)
         if built != period:
@@ -67,6 +83,7 @@ def publish(conninfo: str, period: EvaluationPeriod, gate_id: uuid.UUID | str,
             if exc.sqlstate == "MN002":
                 raise NotBuilt(exc.diag.message_primary) from None
             raise
+        conn.execute("SELECT audit.describe_published(%s)", [Jsonb(published_descriptions())])
     return counts
 
 

@@ -38,7 +38,7 @@ def warehouse_counts(conninfo: str) -> dict[str, int]:
         "rows quarantined": "SELECT count(DISTINCT (load_id, sheet, row_number))"
                             " FROM raw.quarantine WHERE scope = 'row'",
         "agreements (latest register)": "SELECT count(*) FROM marts.dim_agreement"
-                                        " WHERE is_current",
+                                        " WHERE in_latest_register",
         "partner rows (dim_partner)": "SELECT count(*) FROM marts.dim_partner",
         "form record versions": "SELECT count(*) FROM raw.kobo_record",
         "outcome rows (fct_outcome)": "SELECT count(*) FROM marts.fct_outcome",
@@ -96,6 +96,10 @@ def run_demo() -> int:
         print(f"    {path}")
     print(f"  report for Directorate staff:  {report_path(period)}")
     print(f"  gate results (GX Data Docs):   {data_docs_index()}")
+    print("  staff dashboard (Superset):    `make bi`, then "
+          "http://127.0.0.1:8088/superset/dashboard/monev/")
+    print("  dbt docs (one file, offline):  `make docs` -> "
+          f"{home / 'dbt_docs' / 'static_index.html'}")
     print(f"\n  warehouse (read-only, BI):  {endpoint.url('monev_bi')}")
     print(f"  schemas: raw, audit, staging, marts, evaluation  |  MONEV_HOME: {home}")
     print(f"  Airflow logs: {home / 'logs'}")

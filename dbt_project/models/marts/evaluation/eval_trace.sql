@@ -43,7 +43,8 @@ commitments as (
             when not c.passed_ingestion then 'quarantined: ' || coalesce(q.reasons, '?')
             when not s.is_latest_action_plan then 'superseded: a later workbook of the year carries the action plan'
             else 'commitment item (latest action plan of the year)'
-        end as reason
+        end as reason,
+        c.commitment_key as source_key
     from {{ ref('fct_commitment') }} as c
     cross join period as p
     inner join workbook_status as s on c.workbook_load_id = s.workbook_load_id
@@ -78,7 +79,8 @@ outcomes as (
             when o.is_deleted then 'deleted from the form (absent from a complete sweep)'
             when o.is_not_approved then 'not approved by reviewers: never counted'
             else e.judgement
-        end as reason
+        end as reason,
+        o.outcome_key as source_key
     from {{ ref('fct_outcome') }} as o
     cross join period as p
     left join workbook_status as s on o.workbook_load_id = s.workbook_load_id

@@ -3,7 +3,20 @@
 -- superseded) and which is the latest with a readable Rencana Aksi sheet for its year.
 with workbooks as (
     select
-        r.*,
+        r.report_key,
+        r.channel,
+        r.workbook_load_id,
+        r.kobo_id,
+        r.file_name,
+        r.sha256,
+        r.nomor_perjanjian,
+        r.tahun,
+        r.semester,
+        r.received_at,
+        r.rencana_aksi_readable,
+        r.realisasi_readable,
+        r.is_not_approved,
+        r.is_deleted,
         c.nama_pelapor,
         c.jabatan,
         c.email
