@@ -4,7 +4,9 @@ marts (and so their export) byte-identical; a passing re-run publishes."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import re
 
 import psycopg
 import pytest
@@ -18,7 +20,8 @@ from monev.evaluation.publish import NotBuilt, NotPassed, publish
 from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
 from monev.orchestration.demo import stage_samples
-from monev.quality.gate import run_gate
+from monev.quality.checks import CHECKS, DATASETS
+from monev.quality.gate import data_docs_index, run_gate
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
 from monev.sources.parsers import parse_register
@@ -109,6 +112,29 @@ def test_baseline_gate_ran_gx_and_dbt_checks(world):
     sources = {c.source for c in world["result"].checks}
     assert sources == {"great_expectations", "dbt"}
     assert world["result"].data_docs.endswith("index.html")
+
+
+LOADED = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:href|src)="([^"]+)"')
+
+
+def test_data_docs_open_offline_and_say_what_each_check_means(world):
+    """Nothing a page loads comes from the network (styles, scripts, fonts, images are in
+    the site), and each check reads as its rule, not as GX's "values must be null"."""
+    site = data_docs_index().parent
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > len(DATASETS)
+    for page in pages:
+        for address in LOADED.findall(page.read_text(encoding="utf-8")):
+            assert "://" not in address and not address.startswith("//"), (page, address)
+            local = (page.parent / address.split("?")[0]).resolve()
+            assert local.is_file(), (page.name, address)
+    fonts = site / "static" / "vendor" / "@fortawesome" / "fontawesome-free" / "webfonts"
+    assert list(fonts.glob("*.woff2"))
+    validations = "".join(p.read_text(encoding="utf-8")
+                          for p in (site / "validations").rglob("*.html"))
+    for check in CHECKS:
+        assert check.rule in html.unescape(validations), check.name
+    assert "values must be null" not in validations
 
 
 @pytest.mark.parametrize("check, fault", [

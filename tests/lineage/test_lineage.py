@@ -201,6 +201,11 @@ def test_dbt_docs_site_has_the_lineage_graph_and_exposures(e2e):
     manifest = json.loads((index.parent / "manifest.json").read_text())
     catalog = json.loads((index.parent / "catalog.json").read_text())
     assert index.is_file() and str(index).startswith(str(config.monev_home()))
-    bi = manifest["exposures"]["exposure.monev.dasbor_bi_metabase"]
-    assert "model.monev.agreement_scorecard" in bi["depends_on"]["nodes"]
+    # one file with the manifest and catalog inside: it opens from disk, no server
+    assert index.name == "static_index.html" and '"exposure.monev.dasbor_bi_superset"' in \
+        index.read_text(encoding="utf-8")
+    bi = manifest["exposures"]["exposure.monev.dasbor_bi_superset"]
+    assert "source.monev.evaluation.agreement_scorecard_latest" in bi["depends_on"]["nodes"]
+    published = manifest["sources"]["source.monev.evaluation.agreement_scorecard"]
+    assert published["columns"]["skor"]["description"].startswith("Score (skor) on a 0-100")
     assert "model.monev.agreement_scorecard" in catalog["nodes"]

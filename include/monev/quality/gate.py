@@ -19,6 +19,7 @@ import psycopg
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
 from monev.quality.checks import CHECKS, DATASETS, gx_query
+from monev.quality.data_docs import AssetsMissing, make_offline
 
 log = logging.getLogger(__name__)
 URL_VARIABLE = "MONEV_GX_WAREHOUSE_URL"  # GX reads the URL from here: never written to disk
@@ -100,8 +101,9 @@ def run_expectations(url: str, period: EvaluationPeriod) -> tuple[list[CheckResu
             .add_batch_definition_whole_table("all")
         suite = context.suites.add_or_update(gx.ExpectationSuite(name=f"gate.{dataset}"))
         for check in (c for c in CHECKS if c.dataset == dataset):
+            # the rule in words is what Data Docs shows for the check
             expectation = getattr(gxe, check.expectation)(
-                **check.kwargs, meta={"check": check.name})
+                **check.kwargs, meta={"check": check.name}, description=check.rule)
             suite.add_expectation(expectation)
         suite.save()
         definitions.append(context.validation_definitions.add_or_update(
@@ -124,6 +126,10 @@ def run_expectations(url: str, period: EvaluationPeriod) -> tuple[list[CheckResu
                                    bool(r.success), int(count),
                                    list(r.result.get("partial_unexpected_list") or [])))
     docs = context.get_docs_sites_urls()
+    try:
+        make_offline(data_docs_index().parent)
+    except AssetsMissing as exc:  # the docs are a by-product: the verdict stands
+        log.warning("GX Data Docs left pointing at CDNs: %s", exc)
     return results, (docs[0]["site_url"] if docs else None), run.describe_dict()
 
 

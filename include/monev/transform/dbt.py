@@ -62,9 +62,11 @@ def dbt(args: list[str], endpoint: Endpoint | None = None, dbt_vars: dict | None
 
 def generate_docs(endpoint: Endpoint | None = None,
                   period: EvaluationPeriod | None = None) -> Path:
-    """The dbt docs site (``dbt docs generate``: manifest, catalog of the built warehouse,
-    lineage graph with exposures) in ``MONEV_HOME/dbt_docs``; returns its index.html.
-    The evaluation models are compiled for ``period`` (default: last year's)."""
+    """The dbt docs site (``dbt docs generate --static``: manifest, catalog of the built
+    warehouse, lineage graph with sources and exposures) in ``MONEV_HOME/dbt_docs``; returns
+    ``static_index.html``, one file with everything inlined that opens from disk without a
+    server. The evaluation models are compiled for ``period`` (default: last year's)."""
     period = period or EvaluationPeriod.for_run({}, None)
-    dbt(["docs", "generate", "--quiet"], endpoint, period.dbt_vars(), target=docs_dir())
-    return docs_dir() / "index.html"
+    dbt(["docs", "generate", "--static", "--quiet"], endpoint, period.dbt_vars(),
+        target=docs_dir())
+    return docs_dir() / "static_index.html"
