@@ -31,5 +31,10 @@ COPY --chown=airflow pyproject.toml README.md ./
 COPY --chown=airflow include ./include
 COPY --chown=airflow dags ./dags
 COPY --chown=airflow dbt_project ./dbt_project
+# Apache Superset (`monev bi`) in a virtualenv of its own: its pins conflict with Airflow's
+COPY --chown=airflow bi ./bi
+ENV MONEV_SUPERSET_VENV=/opt/monev-project/.venv-bi
+RUN python -m venv .venv-bi && .venv-bi/bin/pip install --no-cache-dir -r bi/requirements.txt \
+ && .venv-bi/bin/pip check
 RUN pip install --no-cache-dir --no-deps -e . \
  && cd dbt_project && dbt parse --quiet --target-path target

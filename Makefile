@@ -10,7 +10,7 @@ DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' 
 MANIFEST := dbt_project/target/manifest.json
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 
-.PHONY: venv manifest demo test test-stack airflow db-start db-stop lint lock docs bench clean
+.PHONY: venv venv-bi vendor manifest demo test test-stack airflow bi db-start db-stop lint lock lock-bi docs bench clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -20,6 +20,23 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
+
+# Apache Superset in its own virtualenv: its pins conflict with Airflow's.
+BI_VENV := .venv-bi
+BI_STAMP := $(BI_VENV)/.installed
+venv-bi: $(BI_STAMP)
+$(BI_STAMP): bi/requirements.txt $(STAMP)
+	$(PYTHON) -m venv $(BI_VENV)
+	$(BIN)/uv pip install --quiet --python $(BI_VENV)/bin/python -r bi/requirements.txt
+	touch $(BI_STAMP)
+
+# What GX Data Docs load from CDNs, installed from npm (pinned by package-lock.json) so that
+# the docs open offline (monev.quality.data_docs copies them into the site).
+VENDOR_STAMP := vendor/data_docs/node_modules/.installed
+vendor: $(VENDOR_STAMP)
+$(VENDOR_STAMP): vendor/data_docs/package.json vendor/data_docs/package-lock.json
+	npm ci --prefix vendor/data_docs --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(VENDOR_STAMP)
 
 # Cosmos renders the dbt project from this manifest (never `dbt ls` at parse time).
 manifest: $(MANIFEST)
@@ -32,11 +49,16 @@ db-start: venv
 db-stop: venv
 	$(BIN)/monev db stop
 
-demo: venv manifest
+demo: venv manifest vendor
 	$(BIN)/monev demo
 
 airflow: venv manifest
 	$(BIN)/monev airflow
+
+# The staff dashboard in Superset on 127.0.0.1:8088 (after `make demo`), until interrupted.
+bi: venv manifest venv-bi
+	$(BIN)/monev bi setup
+	$(BIN)/monev bi serve
 
 # dbt docs (lineage graph, exposures, catalog of the built warehouse) under MONEV_HOME.
 docs: venv manifest
@@ -44,7 +66,7 @@ docs: venv manifest
 	$(BIN)/monev docs
 
 # A throwaway MONEV_HOME: its own database cluster, Airflow home and outputs.
-test: venv manifest
+test: venv manifest vendor
 	@home=$$(mktemp -d /tmp/monev-test.XXXXXX); chmod 755 $$home; \
 	export MONEV_HOME=$$home; echo "MONEV_HOME=$$home"; \
 	$(BIN)/monev db start || exit 1; \
@@ -52,9 +74,12 @@ test: venv manifest
 	$(BIN)/monev db stop; rm -rf $$home; exit $$rc
 
 # The real stack: Airflow's scheduler, api-server, dag-processor and triggerer, Celery
-# workers on a local Redis (Debian's redis-server, installed here when absent).
-test-stack: venv manifest
-	@command -v redis-server >/dev/null || (apt-get update -qq && apt-get install -y -qq redis-server)
+# workers on a local Redis; the Superset dashboard in headless Chromium (Debian's
+# redis-server and chromium, installed here when absent; screenshots in test-artifacts/).
+test-stack: venv venv-bi manifest vendor
+	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 	@home=$$(mktemp -d /tmp/monev-stack.XXXXXX); chmod 755 $$home; \
 	export MONEV_HOME=$$home; echo "MONEV_HOME=$$home"; \
 	$(BIN)/python -m pytest -m stack $(PYTEST_ARGS); rc=$$?; \
@@ -68,13 +93,17 @@ bench: venv manifest
 	$(BIN)/python benchmarks/scale.py --scale 1
 
 lint: venv
-	$(BIN)/ruff check include dags tests benchmarks
+	$(BIN)/ruff check include dags tests benchmarks bi
 	cd dbt_project && ../$(BIN)/sqlfluff lint models macros tests analyses --processes 2
 
 lock: venv
 	$(BIN)/uv pip compile requirements.in --python $(BIN)/python --no-header \
 	  --custom-compile-command "make lock" -o requirements.txt
 
+lock-bi: venv
+	$(BIN)/uv pip compile bi/requirements.in --python $(BIN)/python --no-header \
+	  --custom-compile-command "make lock-bi" -o bi/requirements.txt
+
 clean:
 	-$(BIN)/monev db stop
-	rm -rf $(VENV) .monev dbt_project/target
+	rm -rf $(VENV) $(BI_VENV) .monev dbt_project/target vendor/data_docs/node_modules

@@ -146,16 +146,35 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     from monev.transform.dbt import docs_dir, generate_docs
 
     index = generate_docs(ensure_running())
-    print(f"dbt docs (models, columns, tests, exposures, lineage graph): {index}")
-    print(f"serve them with: .venv/bin/python -m http.server -d {docs_dir()} 8081")
+    print(f"dbt docs (models, sources, columns, tests, exposures, lineage graph), one file "
+          f"that opens without a server: {index}")
+    print(f"or serve the site with: .venv/bin/python -m http.server -d {docs_dir()} 8081")
     return 0
 
 
-def _cmd_metabase_setup(args: argparse.Namespace) -> int:
-    from monev.bi.metabase import setup
+def _cmd_bi(args: argparse.Namespace) -> int:
+    from monev.bi import superset
+    from monev.db.server import ensure_running
 
-    done = setup(args.url.rstrip("/"))
-    print("Metabase set up, warehouse added as monev_bi" if done else "Metabase already set up")
+    endpoint = ensure_running()
+    if args.action == "setup":
+        folder = superset.setup(endpoint)
+        print(f"Superset set up: dashboard /superset/dashboard/{superset.DASHBOARD_SLUG}/, "
+              f"warehouse as monev_bi; files in {folder}")
+    elif args.action == "export":
+        for path in superset.export(endpoint):
+            print(path)
+    else:
+        url = f"http://{args.host}:{args.port}"
+        print(f"Superset on {url}/superset/dashboard/{superset.DASHBOARD_SLUG}/ "
+              f"(user {superset.ADMIN_USER}, password in {superset.home() / 'admin_password'})"
+              "; Ctrl-C stops it", flush=True)
+        server = superset.serve(endpoint, args.host, args.port)
+        try:
+            return server.wait()
+        except KeyboardInterrupt:
+            server.terminate()
+            server.wait(timeout=30)
     return 0
 
 
@@ -252,10 +271,15 @@ def build_parser() -> argparse.ArgumentParser:
     docs = command("docs", help="build the dbt docs site under MONEV_HOME/dbt_docs")
     docs.set_defaults(func=_cmd_docs)
 
-    mb = command("metabase-setup", help="first-run set-up of a Metabase: admin user "
-                        "(MB_ADMIN_EMAIL, MB_ADMIN_PASSWORD), the warehouse as monev_bi")
-    mb.add_argument("--url", default="http://metabase:3000", help="Metabase base URL")
-    mb.set_defaults(func=_cmd_metabase_setup)
+    bi = command("bi", help="the staff dashboard in Apache Superset (its own virtualenv, "
+                            "made by `make bi`)")
+    bi.add_argument("action", choices=["setup", "serve", "export"],
+                    help="setup: metadata, admin user, import bi/superset/assets (idempotent); "
+                         "serve: the web server until interrupted; export: write the "
+                         "dashboard as edited in Superset back to bi/superset/assets")
+    bi.add_argument("--host", default="127.0.0.1", help="serve: address (default 127.0.0.1)")
+    bi.add_argument("--port", type=int, default=8088, help="serve: port (default 8088)")
+    bi.set_defaults(func=_cmd_bi)
 
     gen = command("generate", help="generated data in the shapes of docs/sources.md "
                          "(national scale by default), with its messiness at a set rate")

@@ -17,11 +17,16 @@ SAMPLES_DIR = PACKAGE_DIR / "sample_data"
 
 WAREHOUSE_DB = "warehouse"
 AIRFLOW_DB = "airflow"
+SUPERSET_DB = "superset"  # Superset's own metadata (make bi); it reads the warehouse as monev_bi
 OWNER_ROLE = "monev"
 AIRFLOW_ROLE = "monev_airflow"
+SUPERSET_ROLE = "monev_superset"
 PIPELINE_ROLES = ("monev_loader", "monev_transformer", "monev_gate", "monev_bi", "monev_auditor")
 READER_ROLES = ("monev_bi", "monev_auditor")  # people's tools: bounded, read-only
-ALL_ROLES = (OWNER_ROLE, AIRFLOW_ROLE, *PIPELINE_ROLES)
+ALL_ROLES = (OWNER_ROLE, AIRFLOW_ROLE, SUPERSET_ROLE, *PIPELINE_ROLES)
+# each application database and its owner (nothing else of monev's is in them)
+APP_DATABASES = ((WAREHOUSE_DB, OWNER_ROLE), (AIRFLOW_DB, AIRFLOW_ROLE),
+                 (SUPERSET_DB, SUPERSET_ROLE))
 
 
 def monev_home() -> Path:

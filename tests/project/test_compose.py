@@ -55,22 +55,20 @@ def test_dockerfile_ships_dags_include_and_dbt_project():
     assert "requirements.txt" in text and "dbt parse" in text
 
 
-def test_metabase_connects_to_the_warehouse_as_monev_bi():
-    """The set-up service hands Metabase the warehouse with monev_bi's credentials only."""
-    from monev.bi.metabase import setup_request
-
+def test_superset_is_set_up_by_monev_bi_with_its_own_secrets_only():
+    """The same code path as `make bi`; Superset's services see monev_bi's password and
+    their own, never another role's."""
     services = _compose()["services"]
-    assert services["metabase"]["image"].startswith("metabase/metabase:v")
-    init = services["metabase-init"]
-    assert init["command"][:2] == ["monev", "metabase-setup"]
-    assert init["depends_on"]["metabase"]["condition"] == "service_healthy"
-    env = init["environment"]
-    assert not any("PASSWORD_MONEV_" in k and not k.endswith("_BI") for k in env)
-    values = {k: "secret" if v.startswith("${") else v for k, v in env.items()}
-    body = setup_request("token", {**values, "MONEV_PG_PASSWORD_MONEV_BI": "bi"})
-    details = body["database"]["details"]
-    assert (details["host"], details["user"], details["password"], details["dbname"]) == (
-        "postgres", "monev_bi", "bi", "warehouse")
+    assert services["superset-init"]["command"] == ["monev", "bi", "setup"]
+    assert services["superset"]["command"][:3] == ["monev", "bi", "serve"]
+    assert services["superset"]["depends_on"]["superset-init"]["condition"] == \
+        "service_completed_successfully"
+    for name in ("superset-init", "superset"):
+        env = services[name]["environment"]
+        assert {k for k in env if "PASSWORD_MONEV" in k} == {
+            "MONEV_PG_PASSWORD_MONEV_BI", "MONEV_PG_PASSWORD_MONEV_SUPERSET"}, name
+    assert "metabase" not in services
+    assert "bi/requirements.txt" in (config.REPO_ROOT / "Dockerfile").read_text()
 
 
 def test_airflow_services_emit_lineage():

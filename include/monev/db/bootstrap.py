@@ -12,14 +12,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from monev.config import (
-    AIRFLOW_DB,
-    AIRFLOW_ROLE,
-    ALL_ROLES,
-    OWNER_ROLE,
-    READER_ROLES,
-    WAREHOUSE_DB,
-)
+from monev.config import ALL_ROLES, APP_DATABASES, OWNER_ROLE, READER_ROLES, WAREHOUSE_DB
 from monev.db.endpoints import Endpoint
 
 log = logging.getLogger(__name__)
@@ -51,7 +44,7 @@ def _ensure_roles(conn: psycopg.Connection, endpoint: Endpoint) -> None:
 
 
 def _ensure_databases(conn: psycopg.Connection) -> None:
-    for name, owner in ((WAREHOUSE_DB, OWNER_ROLE), (AIRFLOW_DB, AIRFLOW_ROLE)):
+    for name, owner in APP_DATABASES:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(
                 sql.Identifier(name), sql.Identifier(owner)))

@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from monev.config import AIRFLOW_DB, ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB
+from monev.config import ALL_ROLES, APP_DATABASES, OWNER_ROLE
 from monev.db.bootstrap import bootstrap
 from monev.db.endpoints import Endpoint
 
@@ -250,5 +250,5 @@ class EmbeddedPostgres:
             "running": self.running(),
             "port": state.get("port"),
             "os_user": state.get("os_user"),
-            "databases": [WAREHOUSE_DB, AIRFLOW_DB],
+            "databases": [name for name, _ in APP_DATABASES],
         }
