@@ -17,18 +17,19 @@ SELECT DISTINCT ON (tahun) publication_id, tahun, as_of, published_at
 FROM audit.publication
 ORDER BY tahun, as_of DESC, published_at DESC;
 
-CREATE VIEW evaluation.agreement_scorecard_latest AS
-SELECT m.* FROM evaluation.agreement_scorecard AS m
-JOIN evaluation.latest_publication AS p USING (tahun, as_of);
-CREATE VIEW evaluation.partner_scorecard_latest AS
-SELECT m.* FROM evaluation.partner_scorecard AS m
-JOIN evaluation.latest_publication AS p USING (tahun, as_of);
-CREATE VIEW evaluation.bidang_progress_latest AS
-SELECT m.* FROM evaluation.bidang_progress AS m
-JOIN evaluation.latest_publication AS p USING (tahun, as_of);
-CREATE VIEW evaluation.sleeping_agreements_latest AS
-SELECT m.* FROM evaluation.sleeping_agreements AS m
-JOIN evaluation.latest_publication AS p USING (tahun, as_of);
+-- each published mart, for the latest as_of of each tahun
+DO $$
+DECLARE
+    mart text;
+BEGIN
+    FOREACH mart IN ARRAY ARRAY['agreement_scorecard', 'partner_scorecard', 'bidang_progress',
+                                'sleeping_agreements'] LOOP
+        EXECUTE format('CREATE VIEW evaluation.%I AS SELECT m.* FROM evaluation.%I AS m '
+                       'JOIN evaluation.latest_publication AS p USING (tahun, as_of)',
+                       mart || '_latest', mart);
+        EXECUTE format('ALTER VIEW evaluation.%I OWNER TO monev_publisher', mart || '_latest');
+    END LOOP;
+END $$;
 
 -- An outcome appears once per scorecard row it rolls up into, with the same verdict: one row.
 CREATE VIEW evaluation.outcome_status_latest AS
@@ -41,10 +42,6 @@ WHERE t.kind = 'outcome' AND t.source_key IS NOT NULL
 ORDER BY t.source_key, (t.nomor_perjanjian = t.member_nomor) DESC;
 
 ALTER VIEW evaluation.latest_publication OWNER TO monev_publisher;
-ALTER VIEW evaluation.agreement_scorecard_latest OWNER TO monev_publisher;
-ALTER VIEW evaluation.partner_scorecard_latest OWNER TO monev_publisher;
-ALTER VIEW evaluation.bidang_progress_latest OWNER TO monev_publisher;
-ALTER VIEW evaluation.sleeping_agreements_latest OWNER TO monev_publisher;
 ALTER VIEW evaluation.outcome_status_latest OWNER TO monev_publisher;
 GRANT SELECT ON ALL TABLES IN SCHEMA evaluation
     TO monev_transformer, monev_bi, monev_auditor, monev_gate;
