@@ -6,7 +6,8 @@ is driven here through its command line. Its metadata is database ``superset`` (
 marts and evaluation, read-only, bounded), whose password it takes from a libpq password
 file, never from its own metadata. The datasets, charts and the dashboard are YAML under
 ``bi/superset/assets`` (Superset's export format), imported by :func:`setup` with overwrite
-(``bi/superset/import_assets.py``): running it again changes nothing. :func:`export`
+(``bi/superset/provision.py``, which also makes the admin): running it again changes
+nothing. :func:`export`
 writes what an analyst changed in the UI back to that folder.
 """
 
@@ -123,16 +124,11 @@ def setup(endpoint: Endpoint) -> Path:
     Returns the folder of its files under ``MONEV_HOME``."""
     env = environment(endpoint)
     superset(["db", "upgrade"], env)
-    users = superset(["fab", "list-users"], env)
-    if f"username:{ADMIN_USER}" not in users.replace(" ", ""):
-        superset(["fab", "create-admin", "--username", ADMIN_USER, "--firstname", "Admin",
-                  "--lastname", "monev", "--email", "admin@monev.invalid",
-                  "--password", admin_password()], env)
     superset(["init"], env)
     archive = home() / "assets.zip"
     config.write_private(archive, bundle(endpoint))
-    _run([str(venv() / "bin" / "python"), str(BI_DIR / "import_assets.py"), str(archive),
-          ADMIN_USER], env)
+    _run([str(venv() / "bin" / "python"), str(BI_DIR / "provision.py"), str(archive),
+          ADMIN_USER], {**env, "MONEV_SUPERSET_ADMIN_PASSWORD": admin_password()})
     return home()
 
 

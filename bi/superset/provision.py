@@ -1,5 +1,7 @@
-"""Import monev's Superset assets, overwriting what is there: run by ``monev bi setup`` with
-Superset's own interpreter (``.venv-bi/bin/python import_assets.py BUNDLE.zip``).
+"""Provision Superset for monev: its admin user, then monev's assets imported over what is
+there. Run by ``monev bi setup`` with Superset's own interpreter
+(``.venv-bi/bin/python provision.py BUNDLE.zip``); the admin's password comes in the
+environment (``MONEV_SUPERSET_ADMIN_PASSWORD``), never on a command line.
 
 ``superset import-dashboards`` overwrites the dashboard only and keeps any older database,
 datasets and charts of the same uuid, so a changed YAML would never reach a running
@@ -7,6 +9,7 @@ Superset. Here each kind is imported by its own command with overwrite, in depen
 order; running it again changes nothing."""
 
 import importlib
+import os
 import sys
 from zipfile import ZipFile
 
@@ -33,6 +36,20 @@ def import_all(contents: dict[str, str]) -> None:
         print(f"imported {folder}")
 
 
+def ensure_admin(security_manager, username: str) -> object:
+    """The admin user, made once (``superset init`` has made the Admin role)."""
+    user = security_manager.find_user(username=username)
+    if user is None:
+        user = security_manager.add_user(
+            username, "Admin", "monev", f"{username}@monev.invalid",
+            security_manager.find_role("Admin"),
+            password=os.environ["MONEV_SUPERSET_ADMIN_PASSWORD"])
+        if not user:
+            raise SystemExit(f"could not create Superset user {username}")
+        print(f"created user {username}")
+    return user
+
+
 def main(bundle: str, username: str = "admin") -> None:
     from superset.app import create_app
 
@@ -42,9 +59,10 @@ def main(bundle: str, username: str = "admin") -> None:
         from superset.commands.importers.v1.utils import get_contents_from_bundle
         from superset.utils.core import override_user
 
+        user = ensure_admin(security_manager, username)
         with ZipFile(bundle) as zf:
             contents = get_contents_from_bundle(zf)
-        with override_user(security_manager.find_user(username=username)):
+        with override_user(user):
             import_all(contents)
 
 
