@@ -95,8 +95,7 @@ def make_offline(site: Path) -> int:
         for url, relative in CDN_FILES.items():
             new = new.replace(f'"{url}"', f'"static/vendor/{relative}"')
         new = _LOGO.sub('"static/images/logo-long.png"', new)
-        root = os.path.relpath(site, page.parent)
-        new = _STATIC.sub(lambda m: f'{m[1]}{root}/static/{m[2]}"', new)
+        new = _STATIC.sub(rf'\g<1>{os.path.relpath(site, page.parent)}/static/\g<2>"', new)
         if new != text:
             page.write_text(_INTEGRITY.sub("", new), encoding="utf-8")
             changed += 1
