@@ -185,7 +185,7 @@ def test_people_s_tools_are_bounded_and_kept_to_the_warehouse(scratch):
             assert conn.execute("SHOW statement_timeout").fetchone()[0] == "5min"
             assert conn.execute("SELECT rolconnlimit FROM pg_roles WHERE rolname = %s",
                                 [role]).fetchone()[0] == 20
-        for database in ("postgres", "template1", "airflow"):
+        for database in ("postgres", "template1", "airflow", "superset"):
             with pytest.raises(psycopg.OperationalError, match="permission denied"):
                 psycopg.connect(scratch.url(role, database), connect_timeout=5)
 
