@@ -167,7 +167,9 @@ def _cmd_bi(args: argparse.Namespace) -> int:
     else:
         url = f"http://{args.host}:{args.port}"
         print(f"Superset on {url}/superset/dashboard/{superset.DASHBOARD_SLUG}/ "
-              f"(user {superset.ADMIN_USER}, password in {superset.home() / 'admin_password'})"
+              f"(staff: user {superset.STAFF_USER}, password in "
+              f"{superset.home() / (superset.STAFF_USER + '_password')}; admin: user "
+              f"{superset.ADMIN_USER}, password in {superset.home() / 'admin_password'})"
               "; Ctrl-C stops it", flush=True)
         server = superset.serve(endpoint, args.host, args.port)
         try:

@@ -107,8 +107,9 @@ def test_dashboard_draws_the_published_figures(dashboard, e2e):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors = console_errors(page)
         page.goto(f"{dashboard}/login/")
-        page.fill("[data-test=username-input]", superset.ADMIN_USER)
-        page.fill("[data-test=password-input]", superset.admin_password())
+        # as staff: a read-only role with monev's datasets only
+        page.fill("[data-test=username-input]", superset.STAFF_USER)
+        page.fill("[data-test=password-input]", superset.staff_password())
         page.click("[data-test=login-button]")
         page.wait_for_url(lambda url: "/login" not in url)
         page.goto(f"{dashboard}/superset/dashboard/{superset.DASHBOARD_SLUG}/")
@@ -136,6 +137,11 @@ def test_dashboard_draws_the_published_figures(dashboard, e2e):
         assert [r.locator("td").first.inner_text().strip() for r in rows] == ranking
         listed = charts["Daftar perjanjian tidur"].locator("tbody tr").all()
         assert sorted(r.locator("td").first.inner_text().strip() for r in listed) == tidur
+        # what staff may not do: SQL Lab, the connection's settings, other datasets
+        for api in ("/api/v1/sqllab/", "/api/v1/database/1/connection"):
+            assert page.request.get(f"{dashboard}{api}").status in (401, 403, 404), api
+        datasets = page.request.get(f"{dashboard}/api/v1/dataset/?q=(page_size:100)").json()
+        assert datasets["count"] == len(list((superset.ASSETS_DIR / "datasets").rglob("*.yaml")))
         browser.close()
     # the only errors allowed: what our content security policy refuses to send out
     # (Superset's frontend carries a telemetry pixel that cannot be switched off)

@@ -32,6 +32,7 @@ CONFIG_FILE = BI_DIR / "superset_config.py"
 WAREHOUSE_URI_PLACEHOLDER = "postgresql+psycopg2://monev_bi@WAREHOUSE/warehouse"
 DASHBOARD_SLUG = "monev"
 ADMIN_USER = "admin"
+STAFF_USER = "staf"  # read-only: the dashboard and monev's datasets (bi/superset/provision.py)
 DEFAULT_PORT = 8088
 
 
@@ -48,15 +49,24 @@ def home() -> Path:
     return config.private_dir(config.monev_home() / "superset")
 
 
-def admin_password() -> str:
-    """The admin's password: ``MONEV_SUPERSET_ADMIN_PASSWORD`` (compose), else made once and
-    kept 0600 under ``MONEV_HOME/superset``."""
-    path = home() / "admin_password"
-    if os.environ.get("MONEV_SUPERSET_ADMIN_PASSWORD"):
-        config.write_private(path, os.environ["MONEV_SUPERSET_ADMIN_PASSWORD"])
+def _password(user: str) -> str:
+    """A user's password: ``MONEV_SUPERSET_<USER>_PASSWORD`` (compose), else made once and
+    kept 0600 as ``MONEV_HOME/superset/<user>_password``."""
+    path = home() / f"{user}_password"
+    variable = f"MONEV_SUPERSET_{'STAFF' if user == STAFF_USER else user.upper()}_PASSWORD"
+    if os.environ.get(variable):
+        config.write_private(path, os.environ[variable])
     elif not path.exists():
         config.write_private(path, secrets.token_urlsafe(18))
     return path.read_text().strip()
+
+
+def admin_password() -> str:
+    return _password(ADMIN_USER)
+
+
+def staff_password() -> str:
+    return _password(STAFF_USER)
 
 
 def _pgpass_field(value: str) -> str:
@@ -128,7 +138,8 @@ def setup(endpoint: Endpoint) -> Path:
     archive = home() / "assets.zip"
     config.write_private(archive, bundle(endpoint))
     _run([str(venv() / "bin" / "python"), str(BI_DIR / "provision.py"), str(archive),
-          ADMIN_USER], {**env, "MONEV_SUPERSET_ADMIN_PASSWORD": admin_password()})
+          ADMIN_USER], {**env, "MONEV_SUPERSET_ADMIN_PASSWORD": admin_password(),
+                        "MONEV_SUPERSET_STAFF_PASSWORD": staff_password()})
     return home()
 
 
