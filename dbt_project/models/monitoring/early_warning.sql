@@ -25,4 +25,4 @@ inner join {{ ref('mon_watched') }} as a on x.nomor_perjanjian = a.nomor_perjanj
 cross join {{ ref('mon_period') }} as p
 left join {{ ref('mon_partners') }} as m on a.kode_mitra = m.kode_mitra
 left join reporter as r on a.nomor_perjanjian = r.nomor_perjanjian
-order by a.nomor_perjanjian collate "C", x.kode collate "C"
+order by a.nomor_perjanjian collate "C", x.kode collate "C"  -- noqa: RF02

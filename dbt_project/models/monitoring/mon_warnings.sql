@@ -74,9 +74,13 @@ warnings as (
     where
         -- in force at least one day of the due semester
         w.tanggal_tanda_tangan <= case p.due_semester
-            when 1 then make_date(p.due_tahun, 6, 30) else make_date(p.due_tahun, 12, 31) end
+            when 1 then make_date(p.due_tahun, 6, 30)
+            else make_date(p.due_tahun, 12, 31)
+        end
         and w.tanggal_berakhir >= case p.due_semester
-            when 1 then make_date(p.due_tahun, 1, 1) else make_date(p.due_tahun, 7, 1) end
+            when 1 then make_date(p.due_tahun, 1, 1)
+            else make_date(p.due_tahun, 7, 1)
+        end
         and not exists (
             select 1 from {{ ref('eval_rollup') }} as u
             inner join reports as r on u.member_nomor = r.nomor_perjanjian
