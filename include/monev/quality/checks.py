@@ -196,9 +196,18 @@ def _html_escaped(expression: str) -> str:
     return expression
 
 
-def gx_query(dataset: str) -> str:
-    """The dataset as GX reads it: the columns its checks use, partner text escaped."""
+# A monitoring build is checked on its inputs only (docs/monitoring.md): reconciliation and
+# the register checks on the latest register copy received by its date.
+MONITORING_CHECKS = ("reconciliation", "register_no_quarantined_rows", "register_numbers_unique",
+                     "register_end_not_before_signing", "register_pks_parent_is_mou",
+                     "register_mitra_resolves")
+
+
+def gx_query(dataset: str, schema: str = "evaluation_staging") -> str:
+    """The dataset as GX reads it: the columns its checks use, partner text escaped;
+    ``schema``: where the build checked is (a monitoring build is in monitoring_staging)."""
     columns = sorted({c.kwargs["column"] for c in CHECKS if c.dataset == dataset})
     shown = ", ".join(f"{_html_escaped('q.' + c)} AS {c}" if c in TEXT_COLUMNS else f"q.{c}"
                       for c in columns)
-    return f"SELECT {shown} FROM ({DATASETS[dataset].strip()}) AS q"
+    query = DATASETS[dataset].strip().replace("evaluation_staging.", f"{schema}.")
+    return f"SELECT {shown} FROM ({query}) AS q"

@@ -18,13 +18,30 @@ import psycopg
 
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
-from monev.quality.checks import CHECKS, DATASETS, gx_query
+from monev.quality.checks import CHECKS, DATASETS, MONITORING_CHECKS, gx_query
 from monev.quality.data_docs import AssetsMissing, make_offline
 
 log = logging.getLogger(__name__)
 URL_VARIABLE = "MONEV_GX_WAREHOUSE_URL"  # GX reads the URL from here: never written to disk
 EXAMPLES = 5
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a gate run checks: an evaluation build, or a monitoring build (its inputs)."""
+    name: str  # audit.gate_result.scope
+    schema: str  # where the build is
+    checks: tuple[str, ...]  # names of CHECKS
+    dbt_select: str  # the dbt tests it runs
+    build_hash: str  # SQL: the digest of what a publication of the build would copy
+    dbt_vars: tuple = ()  # vars added to the period's
+
+
+EVALUATION = Scope("evaluation", "evaluation_staging", tuple(c.name for c in CHECKS),
+                   "tag:evaluation", "audit.evaluation_build_hash()")
+MONITORING = Scope("monitoring", "monitoring_staging", MONITORING_CHECKS, "tag:monitoring",
+                   "audit.monitoring_build_hash()", (("build", "monitoring"),))
 
 
 @dataclass
@@ -82,7 +99,8 @@ def _gx_context():
     return context
 
 
-def run_expectations(url: str, period: EvaluationPeriod) -> tuple[list[CheckResult], str, dict]:
+def run_expectations(url: str, period: EvaluationPeriod,
+                     scope: Scope = EVALUATION) -> tuple[list[CheckResult], str, dict]:
     """One GX checkpoint over every dataset of the gate; returns the results, the Data Docs
     URL and GX's own description of the checkpoint run (for the audit trail)."""
     import great_expectations as gx
@@ -94,30 +112,32 @@ def run_expectations(url: str, period: EvaluationPeriod) -> tuple[list[CheckResu
     source = context.data_sources.add_or_update_postgres(
         name="warehouse", connection_string="${" + URL_VARIABLE + "}")
     definitions, by_expectation = [], {}
-    for dataset in DATASETS:
-        if dataset in {a.name for a in source.assets}:
-            source.delete_asset(dataset)  # the query may have changed since the last run
-        batch = source.add_query_asset(name=dataset, query=gx_query(dataset)) \
+    checks = [c for c in CHECKS if c.name in scope.checks]
+    for dataset in sorted({c.dataset for c in checks}, key=list(DATASETS).index):
+        name = f"{scope.name}.{dataset}" if scope is not EVALUATION else dataset
+        if name in {a.name for a in source.assets}:
+            source.delete_asset(name)  # the query may have changed since the last run
+        batch = source.add_query_asset(name=name, query=gx_query(dataset, scope.schema)) \
             .add_batch_definition_whole_table("all")
-        suite = context.suites.add_or_update(gx.ExpectationSuite(name=f"gate.{dataset}"))
-        for check in (c for c in CHECKS if c.dataset == dataset):
+        suite = context.suites.add_or_update(gx.ExpectationSuite(name=f"gate.{name}"))
+        for check in (c for c in checks if c.dataset == dataset):
             # the rule in words is what Data Docs shows for the check
             expectation = getattr(gxe, check.expectation)(
                 **check.kwargs, meta={"check": check.name}, description=check.rule)
             suite.add_expectation(expectation)
         suite.save()
         definitions.append(context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=f"gate.{dataset}", data=batch, suite=suite)))
+            gx.ValidationDefinition(name=f"gate.{name}", data=batch, suite=suite)))
     checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-        name="monev_gate", validation_definitions=definitions,
-        actions=[UpdateDataDocsAction(name="data_docs")],
+        name=f"monev_gate_{scope.name}" if scope is not EVALUATION else "monev_gate",
+        validation_definitions=definitions, actions=[UpdateDataDocsAction(name="data_docs")],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES}))
-    run = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"evaluation {period}"))
+    run = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"{scope.name} {period}"))
     for validation in run.run_results.values():
         for r in validation.results:
             by_expectation[r.expectation_config.meta["check"]] = r
     results = []
-    for check in CHECKS:
+    for check in checks:
         r = by_expectation[check.name]
         count = r.result.get("unexpected_count")
         if count is None:
@@ -133,15 +153,15 @@ def run_expectations(url: str, period: EvaluationPeriod) -> tuple[list[CheckResu
     return results, (docs[0]["site_url"] if docs else None), run.describe_dict()
 
 
-def run_dbt_tests(url: str, period: EvaluationPeriod,
-                  airflow_run_id: str | None = None) -> list[CheckResult]:
-    """The dbt tests (generic, custom and unit) of the evaluation models (recorded in the
-    audit trail like every dbt invocation)."""
+def run_dbt_tests(url: str, period: EvaluationPeriod, airflow_run_id: str | None = None,
+                  scope: Scope = EVALUATION) -> list[CheckResult]:
+    """The dbt tests (generic, custom and unit) of the models of the build checked
+    (recorded in the audit trail like every dbt invocation)."""
     from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
     from monev.transform.dbt import dbt, target_dir
 
-    dbt(["test", "--select", "tag:evaluation", "--quiet"], url=url, check=False,
-        dbt_vars=period.dbt_vars())
+    dbt(["test", "--select", scope.dbt_select, "--quiet"], url=url, check=False,
+        dbt_vars={**period.dbt_vars(), **dict(scope.dbt_vars)})
     record_dbt_invocation(url, target_dir() / "run_results.json",
                           target_dir() / "manifest.json", AirflowRun(run_id=airflow_run_id))
     run_results = json.loads((target_dir() / "run_results.json").read_text())
@@ -156,32 +176,40 @@ def run_dbt_tests(url: str, period: EvaluationPeriod,
                                    int(r.get("failures") or (0 if passed else 1)),
                                    [] if passed else [message[:600]]))
     if not results:
-        raise RuntimeError("dbt ran no test of the evaluation models")
+        raise RuntimeError(f"dbt ran no test of the {scope.name} models")
     return sorted(results, key=lambda c: c.name)
 
 
-def build_digest(conn: psycopg.Connection) -> str:
+def build_digest(conn: psycopg.Connection, scope: Scope = EVALUATION) -> str:
     """The digest of every row a publication of the current build would copy."""
-    return conn.execute("SELECT audit.evaluation_build_hash()").fetchone()[0]
+    return conn.execute(f"SELECT {scope.build_hash}").fetchone()[0]
+
+
+def built_in(conn: psycopg.Connection, scope: Scope) -> EvaluationPeriod:
+    """The period the build of ``scope`` was made for (a monitoring build's is its date)."""
+    return EvaluationPeriod(*conn.execute(
+        f"SELECT tahun, as_of FROM {scope.schema}.eval_period").fetchone())
 
 
 def run_gate(url: str, period: EvaluationPeriod, airflow_run_id: str | None = None,
-             dbt_tests: bool = True) -> GateResult:
-    """Check the evaluation built for ``period`` and store the verdict (also when it
-    fails) with the digest of the build it checked: publishing accepts exactly that build.
+             dbt_tests: bool = True, scope: Scope = EVALUATION) -> GateResult:
+    """Check the build made for ``period`` (an evaluation, or with ``scope=MONITORING`` the
+    monitoring of the date ``period.as_of``) and store the verdict (also when it fails)
+    with the digest of the build it checked: publishing accepts exactly that build.
     ``url``: the warehouse as monev_gate, the only role that may write verdicts.
     ``dbt_tests=False`` runs the GX checkpoint alone (tests of single checks)."""
-    from monev.evaluation.publish import NotBuilt, built_period
+    from monev.evaluation.publish import NotBuilt
 
     with psycopg.connect(url) as conn:
-        built = built_period(conn)
-        build_hash = build_digest(conn)
+        built = built_in(conn, scope)
+        build_hash = build_digest(conn, scope)
     if built != period:
-        raise NotBuilt(f"evaluation_staging holds {built}, not {period}")
-    expectations, docs, gx_results = run_expectations(url, period)
-    checks = expectations + (run_dbt_tests(url, period, airflow_run_id) if dbt_tests else [])
+        raise NotBuilt(f"{scope.schema} holds {built}, not {period}")
+    expectations, docs, gx_results = run_expectations(url, period, scope)
+    checks = expectations + (run_dbt_tests(url, period, airflow_run_id, scope)
+                             if dbt_tests else [])
     with psycopg.connect(url) as conn:
-        unchanged = build_digest(conn) == build_hash
+        unchanged = build_digest(conn, scope) == build_hash
     if not unchanged:
         checks.append(CheckResult("build_unchanged_while_checked", "the build the checks ran "
                                   "on is the build recorded", "monev", False, 1, []))
@@ -189,10 +217,10 @@ def run_gate(url: str, period: EvaluationPeriod, airflow_run_id: str | None = No
     with psycopg.connect(url) as conn:
         conn.execute(
             "INSERT INTO audit.gate_result (gate_id, tahun, as_of, airflow_run_id, passed,"
-            " checks, data_docs, gx_results, build_hash)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            " checks, data_docs, gx_results, build_hash, scope)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [result.gate_id, period.year, period.as_of, airflow_run_id, result.passed,
              json.dumps([asdict(c) for c in checks], default=str, ensure_ascii=False), docs,
-             json.dumps(gx_results, default=str, ensure_ascii=False), build_hash])
+             json.dumps(gx_results, default=str, ensure_ascii=False), build_hash, scope.name])
     (log.info if result.passed else log.error)("%s", result.summary())
     return result
