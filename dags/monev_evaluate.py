@@ -60,7 +60,7 @@ def monev_evaluate():
         return tasks.sweep_form_records_if_configured(run_id)
 
     warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
-        exclude=["tag:evaluation"], operator_args=AFTER_SKIPPABLE))
+        exclude=["tag:evaluation", "tag:monitoring"], operator_args=AFTER_SKIPPABLE))
     build = DbtTaskGroup(group_id="build", **cosmos_configs(
         select=["tag:evaluation"], tests=False,
         operator_args={"vars": EVALUATION_VARS, **AFTER_SKIPPABLE}))

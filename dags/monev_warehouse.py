@@ -22,5 +22,5 @@ monev_warehouse = DbtDag(
     default_args=tasks.DEFAULT_ARGS,
     tags=["monev", "warehouse", "dbt"],
     doc_md=__doc__,
-    **cosmos_configs(exclude=["tag:evaluation"]),
+    **cosmos_configs(exclude=["tag:evaluation", "tag:monitoring"]),
 )

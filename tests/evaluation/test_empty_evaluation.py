@@ -9,7 +9,7 @@ import uuid
 
 import psycopg
 import pytest
-from support.warehouse import query
+from support.warehouse import WAREHOUSE_ONLY, query
 
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
@@ -34,7 +34,7 @@ def test_files_that_lost_their_received_times_fail_the_gate_naming_them(clean_sc
                      [uuid.uuid4()])
     period = EvaluationPeriod.of(2025)
     dbt(["seed", "--quiet"], clean_scratch)
-    dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], clean_scratch)
+    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], clean_scratch)
     dbt(["run", "--quiet", "--select", "tag:evaluation"], clean_scratch, period.dbt_vars())
 
     result = run_gate(clean_scratch.url("monev_gate"), period, "no-times",

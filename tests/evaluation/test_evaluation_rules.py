@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from support.rules_world import EXPECTED, FORM_RECORDS, build_drop
-from support.warehouse import empty_scratch, query
+from support.warehouse import WAREHOUSE_ONLY, empty_scratch, query
 
 from monev.evaluation.export import export
 from monev.evaluation.period import EvaluationPeriod
@@ -34,7 +34,7 @@ def world(scratch, tmp_path_factory):
         sync(scratch.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
     dbt(["seed", "--quiet"], scratch)
     # raw was emptied: rebuild the incremental facts from scratch
-    dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
+    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], scratch)
     dbt(["run", "--quiet", "--select", "tag:evaluation"], scratch, PERIOD.dbt_vars())
     return scratch
 

@@ -10,7 +10,7 @@ import re
 
 import psycopg
 import pytest
-from support.warehouse import empty_scratch, query
+from support.warehouse import WAREHOUSE_ONLY, empty_scratch, query
 from support.workbooks import REG_HEADER, register
 
 from monev import config
@@ -44,7 +44,7 @@ def world(scratch, tmp_path_factory):
     with KoboReplayServer(records, "tok") as server:
         sync(scratch.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
     dbt(["seed", "--quiet"], scratch)
-    dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
+    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], scratch)
     evaluate(scratch)
     result = run_gate(scratch.url("monev_gate"), PERIOD, "baseline")
     assert result.passed, result.summary()

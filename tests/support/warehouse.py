@@ -36,3 +36,7 @@ def shared_samples() -> Path:
     if not SHARED_SAMPLES.exists():
         pytest.skip("../shared/samples is not beside the checkout")
     return SHARED_SAMPLES
+
+
+# the warehouse's models alone: the evaluation and the monitoring are built for a period
+WAREHOUSE_ONLY = ["--exclude", "tag:evaluation", "tag:monitoring"]

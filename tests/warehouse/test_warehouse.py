@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from support.rules_world import form_record
-from support.warehouse import empty_scratch, query
+from support.warehouse import WAREHOUSE_ONLY, empty_scratch, query
 from support.workbooks import register, report
 
 from monev import config
@@ -78,7 +78,7 @@ def world(scratch, tmp_path_factory):
     ingest_folder(scratch.url("monev_loader"), drop, "stage-1")
     dbt(["seed", "--quiet"], scratch)
     # raw was emptied: rebuild the incremental facts from scratch
-    dbt(["run", "--quiet", "--full-refresh", "--exclude", "tag:evaluation"], scratch)
+    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], scratch)
     yield {"endpoint": scratch, "url": scratch.url(), "drop": drop, "server": server,
            "client": client}
     server.stop()

@@ -1,0 +1,88 @@
+"""The early warning on the samples: built for a date, gated, published and exported,
+equal byte for byte to the files the monitoring rules give (tests/support/expected/,
+copies of ../shared/samples/expected/); a failing input check publishes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+from support.warehouse import EXPECTED, WAREHOUSE_ONLY, empty_scratch, query
+
+from monev import config
+from monev.evaluation.publish import NotPassed
+from monev.load.drop import ingest_folder
+from monev.load.kobo import sync
+from monev.monitoring.date import MonitoringDate
+from monev.monitoring.publish import export, publish
+from monev.orchestration.demo import stage_samples
+from monev.quality.gate import MONITORING, run_gate
+from monev.sources.kobo_client import KoboClient
+from monev.sources.kobo_replay import KoboReplayServer
+from monev.transform.dbt import dbt
+
+DATES = ("2025-04-15", "2025-07-20")
+
+
+@pytest.fixture(scope="module")
+def world(scratch, tmp_path_factory):
+    """The bundled samples loaded and the warehouse built (no evaluation)."""
+    empty_scratch(scratch, "reconciliation", "publication", "gate_result")
+    work = tmp_path_factory.mktemp("monitoring")
+    drop = stage_samples(work / "drop")
+    ingest_folder(scratch.url("monev_loader"), drop, "monitoring")
+    records = json.loads((config.SAMPLES_DIR / "kobo" / "records.json").read_text())
+    with KoboReplayServer(records, "tok") as server:
+        sync(scratch.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
+    dbt(["seed", "--quiet"], scratch)
+    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], scratch)
+    return {"endpoint": scratch, "work": work}
+
+
+def build(endpoint, date: MonitoringDate) -> None:
+    dbt(["run", "--quiet", "--select", "tag:evaluation", "tag:monitoring"], endpoint,
+        date.dbt_vars())
+
+
+@pytest.mark.parametrize("day", DATES)
+def test_early_warning_equals_the_rules_on_the_samples(world, day):
+    endpoint, date = world["endpoint"], MonitoringDate.of(day)
+    build(endpoint, date)
+    result = run_gate(endpoint.url("monev_gate"), date.period, f"monitoring {day}",
+                      scope=MONITORING)
+    assert result.passed, result.summary()
+    publish(endpoint.url("monev_transformer"), date, result.gate_id, f"monitoring {day}")
+    written = export(endpoint.url("monev_auditor"), date, world["work"] / "export")
+    assert written.name == f"early_warning_{day}.csv"
+    assert written.read_bytes() == (EXPECTED / written.name).read_bytes()
+
+
+def test_monitoring_build_leaves_evaluation_staging_alone(world):
+    """Its evaluation models go to monitoring_staging: an evaluation in evaluation_staging,
+    being gated and published, never sees them."""
+    endpoint = world["endpoint"]
+    build(endpoint, MonitoringDate.of(DATES[0]))
+    [(as_of,)] = query(endpoint.url(), "SELECT as_of FROM monitoring_staging.eval_period")
+    assert str(as_of) == DATES[0]
+    staged = query(endpoint.url(), """SELECT count(*) FROM information_schema.tables
+        WHERE table_schema = 'evaluation_staging' AND table_name = 'mon_period'""")
+    assert staged == [(0,)]
+
+
+def test_a_failing_input_check_publishes_nothing(world):
+    """A gate that did not pass a monitoring build cannot publish it (nor an evaluation
+    verdict): the rows of the date stay as they were."""
+    endpoint, date = world["endpoint"], MonitoringDate.of(DATES[1])
+    before = query(endpoint.url(), "SELECT count(*) FROM monitoring.early_warning"
+                                   " WHERE as_of = %s", [date.as_of])
+    with psycopg.connect(endpoint.url()) as conn:  # a verdict that failed, as the gate stores it
+        [(gate_id,)] = conn.execute(
+            "INSERT INTO audit.gate_result (gate_id, tahun, as_of, passed, checks, scope)"
+            " VALUES (gen_random_uuid(), %s, %s, false, '[]', 'monitoring') RETURNING gate_id",
+            [date.year, date.as_of]).fetchall()
+    with pytest.raises(NotPassed):
+        publish(endpoint.url("monev_transformer"), date, gate_id)
+    after = query(endpoint.url(), "SELECT count(*) FROM monitoring.early_warning"
+                                  " WHERE as_of = %s", [date.as_of])
+    assert after == before
