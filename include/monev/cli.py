@@ -17,8 +17,8 @@ from monev import config
 from monev.evaluation.period import EvaluationPeriod
 
 
-def _period_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", required=True, help="the year evaluated, e.g. 2025")
+def _period_options(parser: argparse.ArgumentParser, year_required: bool = True) -> None:
+    parser.add_argument("--year", required=year_required, help="the year evaluated, e.g. 2025")
     parser.add_argument("--as-of", help="cut-off date YYYY-MM-DD; default 31 January of the "
                         "following year")
 
@@ -122,6 +122,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from monev.db.server import ensure_running
     from monev.evaluation.export import export
 
+    if args.monitoring:
+        from monev.monitoring.date import MonitoringDate
+        from monev.monitoring.publish import export as export_monitoring
+
+        if not args.as_of:
+            raise UsageError("--monitoring needs --as-of: the monitoring date, YYYY-MM-DD")
+        date = MonitoringDate.of(args.as_of)
+        print(export_monitoring(ensure_running().url("monev_auditor"), date, Path(args.out)))
+        return 0
+    if not args.year:
+        raise UsageError("--year is required (or --monitoring --as-of D)")
     period = _period(args)
     for path in export(ensure_running().url("monev_auditor"), period, Path(args.out)):
         print(path)
@@ -259,9 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
     _period_options(run)
     run.set_defaults(func=_cmd_run)
 
-    exp = command("export", help="write the published marts of a year as CSV")
-    _period_options(exp)
-    exp.add_argument("--out", required=True, help="folder for <mart>_<year>.csv")
+    exp = command("export", help="write the published marts of a year as CSV, or with "
+                                 "--monitoring the early warning of a date")
+    _period_options(exp, year_required=False)
+    exp.add_argument("--monitoring", action="store_true",
+                     help="the early warning published for --as-of D: early_warning_<D>.csv")
+    exp.add_argument("--out", required=True, help="folder for <mart>_<year>.csv or "
+                                                  "early_warning_<D>.csv")
     exp.set_defaults(func=_cmd_export)
 
     tr = command("trace", help="every source row behind one agreement's scorecard row")
