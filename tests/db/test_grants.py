@@ -43,6 +43,9 @@ REFUSED = [
     ("monev_bi", "SELECT audit.describe_published('{}')"),
     ("monev_transformer", "COMMENT ON TABLE evaluation.agreement_scorecard IS 'x'"),
     ("monev_transformer", "CREATE VIEW evaluation.x AS SELECT 1"),
+    ("monev_transformer", "DELETE FROM monitoring.early_warning"),
+    ("monev_bi", "SELECT count(*) FROM monitoring.early_warning"),
+    ("monev_gate", "SELECT audit.publish_monitoring(gen_random_uuid(), 'x')"),
     ("monev_transformer", "DELETE FROM audit.publication"),
     ("monev_transformer", "UPDATE audit.gate_result SET passed = true"),
     ("monev_transformer", "DELETE FROM audit.dbt_invocation"),
@@ -146,6 +149,9 @@ MATRIX = {
                            "monev_auditor": READ},
     "evaluation": {"monev_loader": set(), "monev_transformer": READ, "monev_gate": READ,
                    "monev_bi": READ, "monev_auditor": READ},
+    # reporters' contacts: not BI's (they see them in sleeping_agreements only)
+    "monitoring": {"monev_loader": set(), "monev_transformer": READ, "monev_gate": READ,
+                   "monev_bi": set(), "monev_auditor": READ},
 }
 PRIVILEGES = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
