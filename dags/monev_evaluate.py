@@ -21,7 +21,6 @@ from cosmos import DbtTaskGroup
 from monev.orchestration import assets, tasks
 from monev.orchestration.cosmos_config import EVALUATION_VARS, cosmos_configs
 
-AFTER_SKIPPABLE = {"trigger_rule": "none_failed_min_one_success"}
 
 
 @dag(
@@ -60,10 +59,10 @@ def monev_evaluate():
         return tasks.sweep_form_records_if_configured(run_id)
 
     warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
-        exclude=["tag:evaluation", "tag:monitoring"], operator_args=AFTER_SKIPPABLE))
+        exclude=["tag:evaluation", "tag:monitoring"], operator_args=tasks.AFTER_SKIPPABLE))
     build = DbtTaskGroup(group_id="build", **cosmos_configs(
         select=["tag:evaluation"], tests=False,
-        operator_args={"vars": EVALUATION_VARS, **AFTER_SKIPPABLE}))
+        operator_args={"vars": EVALUATION_VARS, **tasks.AFTER_SKIPPABLE}))
 
     # a verdict, not a transient failure: never retried
     @task(retries=0, inlets=assets.evaluation_marts("evaluation_staging"),

@@ -118,6 +118,28 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_monitor(args: argparse.Namespace) -> int:
+    from monev.db.server import ensure_running
+    from monev.monitoring.date import MonitoringDate
+    from monev.orchestration.local import prepare_airflow, run_monitoring
+
+    drop = Path(args.drop)
+    if not drop.is_dir():
+        raise UsageError(f"--drop {drop}: no such folder")
+    if args.kobo_url and not args.kobo_asset:
+        raise UsageError("--kobo-url needs --kobo-asset (the form's asset uid)")
+    date = MonitoringDate.of(args.as_of)
+    ensure_running()
+    prepare_airflow()  # Airflow is configured for this instance before it is imported
+    from monev.orchestration.console import RunConsole
+
+    with RunConsole(args.quiet, args.verbose) as console:
+        run_monitoring(drop, str(date), args.kobo_url, args.kobo_asset, on_dag=console.dag)
+    print(f"early warning of {date} published")
+    print(f"export it with: monev export --monitoring --as-of {date} --out DIR")
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from monev.db.server import ensure_running
     from monev.evaluation.export import export
@@ -269,6 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="apply a wave of form deletions a sweep held back")
     _period_options(run)
     run.set_defaults(func=_cmd_run)
+
+    mon = command("monitor", help="ingest, build and publish the early warning of a date "
+                                  "through Airflow")
+    mon.add_argument("--drop", required=True, help="drop folder with the files to ingest")
+    mon.add_argument("--kobo-url", help="form API base URL (token: MONEV_KOBO_TOKEN or the "
+                                        "monev_kobo connection)")
+    mon.add_argument("--kobo-asset", help="form asset uid")
+    mon.add_argument("--as-of", help="the monitoring date YYYY-MM-DD; default today in "
+                                     "Jakarta")
+    mon.set_defaults(func=_cmd_monitor)
 
     exp = command("export", help="write the published marts of a year as CSV, or with "
                                  "--monitoring the early warning of a date")

@@ -14,6 +14,13 @@ EVALUATION_VARS = {
     "year": "{{ ti.xcom_pull(task_ids='resolve_period')['year'] }}",
     "as_of": "{{ ti.xcom_pull(task_ids='resolve_period')['as_of'] }}",
 }
+# a monitoring build: the evaluation's models for the date's year and cut-off, and the
+# monitoring's, in schema monitoring_staging (docs/monitoring.md)
+MONITORING_VARS = {
+    "year": "{{ ti.xcom_pull(task_ids='resolve_date')['year'] }}",
+    "as_of": "{{ ti.xcom_pull(task_ids='resolve_date')['as_of'] }}",
+    "build": "monitoring",
+}
 
 
 def record_dbt_invocation(project_dir: str, context=None, **_) -> None:

@@ -55,9 +55,10 @@ def run_dag(dag_id: str, conf: dict | None = None):
     dag = load_dag(dag_id)
     log.info("running DAG %s with %s", dag_id, conf or {})
     run = dag.test(run_conf=conf or {})
-    if run is None or str(run.state) != "success":
-        failed = [ti.task_id for ti in (run.get_task_instances() if run else [])
-                  if str(ti.state) not in ("success", "skipped")]
+    # dag.test() calls a run whose tasks could not run (an upstream skipped, say) a success
+    failed = [ti.task_id for ti in (run.get_task_instances() if run else [])
+              if str(ti.state) not in ("success", "skipped")]
+    if run is None or str(run.state) != "success" or failed:
         raise DagRunFailed(f"DAG {dag_id} ended {getattr(run, 'state', None)}; "
                            f"tasks not successful: {', '.join(failed) or 'unknown'}")
     return run
@@ -86,3 +87,19 @@ def run_pipeline(drop: Path, period: EvaluationPeriod, kobo_url: str | None = No
         on_dag(dag_id)
         runs[name] = run_dag(dag_id, conf)
     return runs
+
+
+def run_monitoring(drop: Path, as_of: str | None = None, kobo_url: str | None = None,
+                   kobo_asset: str | None = None,
+                   on_dag: Callable[[str], None] = lambda dag_id: None):
+    """``monev monitor``: the DAG ``monev_monitor`` for the date ``as_of`` (default today
+    in Jakarta), reading ``drop`` (and the form API when a URL is given, as ``monev run``
+    does); returns its run."""
+    if not drop.is_dir():
+        raise FileNotFoundError(f"drop folder {drop} does not exist or is not a folder")
+    if kobo_url:
+        os.environ["AIRFLOW_CONN_MONEV_KOBO"] = kobo_connection_json(kobo_url, kobo_asset)
+    os.environ["MONEV_DROP_URL"] = drop.resolve().as_uri()
+    prepare_airflow()
+    on_dag("monev_monitor")
+    return run_dag("monev_monitor", {"as_of": as_of})

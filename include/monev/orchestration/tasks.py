@@ -29,6 +29,10 @@ DEFAULT_ARGS = {
 FORM_TASK_ARGS = {"retries": 0, "execution_timeout": dt.timedelta(hours=1)}
 
 
+# tasks after one that may be skipped (a branch not taken, no form API configured)
+AFTER_SKIPPABLE = {"trigger_rule": "none_failed_min_one_success"}
+
+
 def default_drop_url() -> str:
     """The drop folder: ``MONEV_DROP_URL`` (e.g. ``s3://bucket/drop``) or a local folder."""
     if os.environ.get("MONEV_DROP_URL"):
@@ -114,6 +118,39 @@ def publish_evaluation(period: dict, gate_id: str, run_id: str | None) -> dict:
     from monev.evaluation.publish import publish
 
     return publish(transformer_url(), EvaluationPeriod.from_xcom(period), gate_id, run_id)
+
+
+def resolve_monitoring_date(params: dict, logical_date) -> dict:
+    """The monitoring date D as XCom: the ``as_of`` param, else the run's day in Jakarta
+    (a scheduled run at 02:00 WIB on 16 July monitors 16 July)."""
+    from monev.evaluation.period import JAKARTA
+    from monev.monitoring.date import MonitoringDate
+
+    day = params.get("as_of") or (logical_date.astimezone(JAKARTA).date() if logical_date
+                                  else None)
+    date = MonitoringDate.of(day)
+    return {"year": date.year, "as_of": date.as_of.isoformat()}
+
+
+def check_monitoring_gate(date: dict, run_id: str | None) -> str:
+    """The monitoring's gate (reconciliation, register checks, its dbt tests) on the build
+    of the date; a failed gate fails the task: D's published rows stay as they were."""
+    from monev.monitoring.date import MonitoringDate
+    from monev.quality.gate import MONITORING, GateFailed, run_gate
+
+    result = run_gate(gate_url(), MonitoringDate.of(date["as_of"]).period, run_id,
+                      scope=MONITORING)
+    if not result.passed:
+        raise GateFailed(result)
+    return str(result.gate_id)
+
+
+def publish_monitoring(date: dict, gate_id: str, run_id: str | None) -> int:
+    """Replace D's rows of monitoring.early_warning with the build the gate passed."""
+    from monev.monitoring.date import MonitoringDate
+    from monev.monitoring.publish import publish
+
+    return publish(transformer_url(), MonitoringDate.of(date["as_of"]), gate_id, run_id)
 
 
 def write_report(period: dict) -> str:
