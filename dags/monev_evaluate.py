@@ -22,7 +22,6 @@ from monev.orchestration import assets, tasks
 from monev.orchestration.cosmos_config import EVALUATION_VARS, cosmos_configs
 
 
-
 @dag(
     schedule=CronTriggerTimetable("0 2 1 2 *", timezone="Asia/Jakarta"),
     start_date=tasks.START_DATE,

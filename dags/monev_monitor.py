@@ -20,7 +20,6 @@ from monev.orchestration import assets, tasks
 from monev.orchestration.cosmos_config import MONITORING_VARS, cosmos_configs
 
 
-
 @dag(
     schedule=MultipleCronTriggerTimetable("0 2 16 1,7 *", "0 2 1 * *",
                                           timezone="Asia/Jakarta"),
