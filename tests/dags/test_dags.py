@@ -28,12 +28,13 @@ def test_every_dag_file_imports(dagbag):
 # tasks whose failure is a verdict, not a transient fault, and the form API tasks, whose
 # client retries transient faults itself (one retry policy, not two stacked)
 NEVER_RETRIED = {("monev_evaluate", "gate"), ("monev_evaluate", "sweep_form_records"),
-                 ("monev_ingest_kobo", "sync_form_records")}
+                 ("monev_ingest_kobo", "sync_form_records"), ("monev_monitor", "gate"),
+                 ("monev_monitor", "sweep_form_records")}
 
 
 def test_dags_have_tags_retries_owner_and_docs(dagbag):
     assert {"monev_ingest_drop", "monev_ingest_kobo", "monev_warehouse",
-            "monev_evaluate"} <= set(dagbag.dag_ids)
+            "monev_evaluate", "monev_monitor"} <= set(dagbag.dag_ids)
     for dag in dagbag.dags.values():
         assert dag.tags, dag.dag_id
         assert dag.doc_md, dag.dag_id
@@ -102,3 +103,24 @@ def test_cosmos_renders_no_exposure_or_analysis_node(caplog):
     assert "Unavailable conversion function" not in caplog.text
     assert not [t for t in dag.task_ids if "exposure" in t or "targets_vs_achieved" in t]
     assert any(t.startswith("fct_outcome") for t in dag.task_ids)
+
+
+def test_monitoring_runs_the_day_after_each_due_date_and_monthly(dagbag):
+    """16 January and 16 July at 02:00 in Jakarta (19:00 UTC the day before), and the 1st
+    of every month."""
+    import datetime as dt
+
+    from airflow.timetables.base import DataInterval, TimeRestriction
+
+    timetable = dagbag.get_dag("monev_monitor").timetable
+    after, runs = None, []
+    restriction = TimeRestriction(earliest=dt.datetime(2025, 1, 1, tzinfo=dt.UTC), latest=None,
+                                  catchup=True)
+    for _ in range(15):
+        info = timetable.next_dagrun_info(last_automated_data_interval=after,
+                                          restriction=restriction)
+        runs.append(info.run_after.isoformat())
+        after = DataInterval(info.run_after, info.run_after)
+    assert runs[:4] == ["2025-01-15T19:00:00+00:00", "2025-01-31T19:00:00+00:00",
+                        "2025-02-28T19:00:00+00:00", "2025-03-31T19:00:00+00:00"]
+    assert "2025-07-15T19:00:00+00:00" in runs and "2025-06-30T19:00:00+00:00" in runs

@@ -19,7 +19,7 @@ from monev.orchestration.demo import serve_sample_form_records, stage_samples
 
 pytestmark = pytest.mark.stack
 DAGS = {"monev_ingest_drop", "monev_ingest_kobo", "monev_warehouse", "monev_evaluate",
-        "monev_backup"}
+        "monev_backup", "monev_monitor"}
 
 
 @pytest.fixture
