@@ -1,0 +1,104 @@
+"""Letters to partners (docs/monitoring.md, "Letters to partners"): for each partner with a
+warning on the monitoring date D, one self-contained HTML letter in Bahasa Indonesia with
+its agreements and warnings, what is expected of it and by when, and whom to contact. It
+is written to ``MONEV_HOME/outbox/<kode_mitra>/`` and addressed only to the reporters'
+addresses on file for its agreements. Partner text is escaped (Jinja2 autoescape); the
+same published rows make the same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import psycopg
+
+from monev import config
+from monev.monitoring.date import MonitoringDate
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")
+CONTACT = {"unit": "Direktorat Kerja Sama, Deputi Hukum dan Kerja Sama, Badan Narkotika "
+                   "Nasional Republik Indonesia", "email": "kerjasama@bnn.go.id"}
+# what each warning asks of the partner, in the letter's words
+EXPECTED = {
+    "rencana_aksi_belum_ada": "Kirimkan rencana aksi tahun {tahun} (lembar Rencana Aksi pada "
+                              "berkas laporan).",
+    "laporan_belum_masuk": "Kirimkan laporan semester yang belum diterima.",
+    "berisiko_tidur": "Laporkan kegiatan yang telah dilaksanakan tahun {tahun}; tanpa kegiatan "
+                      "yang dilaporkan, perjanjian dinilai Tidur pada evaluasi tahunan.",
+    "segera_berakhir": "Bila kerja sama akan dilanjutkan, ajukan perpanjangan sebelum "
+                       "perjanjian berakhir.",
+    "data_perlu_perbaikan": "Perbaiki baris laporan yang ditolak, lalu kirim ulang berkasnya.",
+}
+SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def tanggal(day: dt.date) -> str:
+    """A date as staff write it: 8 September 2027."""
+    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
+
+
+def next_due_date(day: dt.date) -> dt.date:
+    """The next semester due date on or after ``day`` (15 January, 15 July)."""
+    for candidate in (dt.date(day.year, 1, 15), dt.date(day.year, 7, 15)):
+        if candidate >= day:
+            return candidate
+    return dt.date(day.year + 1, 1, 15)
+
+
+def folder_name(kode_mitra: str) -> str:
+    """The partner's outbox folder: its code when that is a plain name, else a digest of
+    it (a code from a spreadsheet never names a path)."""
+    if SAFE_FOLDER.fullmatch(kode_mitra) and ".." not in kode_mitra:
+        return kode_mitra
+    return "mitra-" + hashlib.sha256(kode_mitra.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Letter:
+    kode_mitra: str
+    nama_mitra: str | None
+    path: Path
+    recipients: list[str] = field(default_factory=list)
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+
+
+def write_letters(conninfo: str, date: MonitoringDate, outbox: Path) -> list[Letter]:
+    """One letter per partner with a warning published for ``date``; returns them, each
+    with the reporters' addresses on file (empty: written, not to be sent)."""
+    with psycopg.connect(conninfo) as conn:
+        rows = conn.execute(
+            "SELECT kode_mitra, nama_mitra, nomor_perjanjian, jenis, kode, detail,"
+            " tanggal_berakhir, nama_pelapor, email FROM monitoring.early_warning"
+            " WHERE as_of = %s AND kode_mitra IS NOT NULL", [date.as_of]).fetchall()
+    partners: dict[str, dict] = {}
+    for kode_mitra, nama, nomor, jenis, kode, detail, berakhir, pelapor, email in rows:
+        partner = partners.setdefault(kode_mitra, {"nama": nama, "agreements": {}})
+        agreement = partner["agreements"].setdefault(nomor, {
+            "nomor": nomor, "jenis": jenis, "berakhir": tanggal(berakhir),
+            "pelapor": pelapor, "email": email, "warnings": []})
+        agreement["warnings"].append({
+            "detail": detail, "expected": EXPECTED[kode].format(tahun=date.year)})
+    template = _environment().get_template("surat_peringatan.html.j2")
+    letters = []
+    for kode_mitra in sorted(partners, key=str.encode):
+        partner = partners[kode_mitra]
+        agreements = sorted(partner["agreements"].values(), key=lambda a: a["nomor"].encode())
+        html = template.render(
+            tanggal=tanggal(date.as_of), batas=tanggal(next_due_date(date.as_of)),
+            nama_mitra=partner["nama"] or kode_mitra, kode_mitra=kode_mitra,
+            agreements=agreements, contact=CONTACT)
+        folder = config.private_dir(outbox / folder_name(kode_mitra))
+        path = config.write_private(folder / f"surat_peringatan_{date}.html", html)
+        recipients = sorted({a["email"] for a in agreements if a["email"]})
+        letters.append(Letter(kode_mitra, partner["nama"], path, recipients))
+    return letters
