@@ -9,7 +9,9 @@ of every month, and on demand for any date `as_of` (default: the run's day in Ja
    models, in schema `monitoring_staging` (an evaluation in progress is not touched);
 3. `gate`: reconciliation, the register checks and the monitoring's dbt tests; the verdict
    is stored in `audit.gate_result` (scope monitoring); if a check fails nothing changes;
-4. `publish`: D's rows of `monitoring.early_warning` are replaced in one transaction.
+4. `publish`: D's rows of `monitoring.early_warning` are replaced in one transaction;
+5. `letters`: one letter per partner with a warning in `MONEV_HOME/outbox/<kode_mitra>/`,
+   e-mailed to the reporters on file when the `monev_smtp` connection exists.
 """
 
 from airflow.sdk import Param, dag, task
@@ -63,11 +65,15 @@ def monev_monitor():
     def publish(date: dict, gate_id: str, run_id=None) -> int:
         return tasks.publish_monitoring(date, gate_id, run_id)
 
+    @task(inlets=[assets.table("monitoring", "early_warning")])
+    def letters(date: dict) -> dict:
+        return tasks.write_and_send_letters(date)
+
     date = resolve_date()
     date >> [ingest_drop_folder(), sweep_form_records()] >> warehouse >> build
     verdict = gate(date)
     build >> verdict
-    publish(date, verdict)
+    publish(date, verdict) >> letters(date)
 
 
 monev_monitor()

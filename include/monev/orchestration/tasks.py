@@ -153,6 +153,20 @@ def publish_monitoring(date: dict, gate_id: str, run_id: str | None) -> int:
     return publish(transformer_url(), MonitoringDate.of(date["as_of"]), gate_id, run_id)
 
 
+def write_and_send_letters(date: dict) -> dict:
+    """The letters of the published date in MONEV_HOME/outbox, e-mailed when the
+    ``monev_smtp`` connection exists."""
+    from monev import config
+    from monev.monitoring.date import MonitoringDate
+    from monev.monitoring.letters import write_letters
+    from monev.orchestration.mail import send_letters, smtp_configured
+
+    day = MonitoringDate.of(date["as_of"])
+    letters = write_letters(transformer_url(), day, config.monev_home() / "outbox")
+    sent = send_letters(letters, day.as_of, transformer_url()) if smtp_configured() else []
+    return {"letters": [str(letter.path) for letter in letters], "sent_to": sent}
+
+
 def write_report(period: dict) -> str:
     """The staff report (HTML, Bahasa Indonesia) of the published period."""
     from monev.report.html import write_report as write

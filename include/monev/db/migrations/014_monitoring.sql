@@ -91,3 +91,16 @@ END $$;
 ALTER FUNCTION audit.publish_monitoring(uuid, text) OWNER TO monev_publisher;
 REVOKE ALL ON FUNCTION audit.publish_monitoring(uuid, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION audit.publish_monitoring(uuid, text) TO monev_transformer;
+
+-- Letters sent by e-mail: to whom, which bytes (a letter is never sent twice)
+CREATE TABLE audit.letter_sent (
+    as_of       date NOT NULL,
+    kode_mitra  text NOT NULL,
+    recipients  text[] NOT NULL,
+    sha256      text NOT NULL,
+    sent_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (sha256, recipients)
+);
+SELECT audit.make_append_only('audit.letter_sent');
+GRANT SELECT, INSERT ON audit.letter_sent TO monev_transformer;
+GRANT SELECT ON audit.letter_sent TO monev_auditor;

@@ -1,0 +1,54 @@
+"""E-mail through Airflow's SMTP provider (connection ``monev_smtp``). A letter goes to the
+reporters' addresses on file for its partner's agreements and to nobody else (no cc, no
+bcc), and the same bytes to the same addresses are never sent twice (``audit.letter_sent``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import psycopg
+
+from monev.monitoring.letters import Letter, tanggal
+
+log = logging.getLogger(__name__)
+SMTP_CONN_ID = "monev_smtp"
+
+
+def smtp_configured() -> bool:
+    from airflow.sdk import BaseHook
+
+    try:
+        BaseHook.get_connection(SMTP_CONN_ID)
+    except Exception:  # noqa: BLE001 - any lookup failure means: not configured
+        return False
+    return True
+
+
+def send_letters(letters: list[Letter], as_of, conninfo: str) -> list[str]:
+    """Send each letter that has recipients and was not sent as it is; returns the partner
+    codes sent to. ``conninfo``: the warehouse as monev_transformer (the record)."""
+    from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+    sent = []
+    with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as hook, psycopg.connect(conninfo) as conn:
+        for letter in letters:
+            if not letter.recipients:
+                log.info("letter to %s written, not sent: no reporter address on file",
+                         letter.kode_mitra)
+                continue
+            body = letter.path.read_bytes()
+            digest = hashlib.sha256(body).hexdigest()
+            if conn.execute("SELECT 1 FROM audit.letter_sent WHERE sha256 = %s AND"
+                            " recipients = %s", [digest, letter.recipients]).fetchone():
+                continue
+            hook.send_email_smtp(
+                to=letter.recipients, html_content=body.decode("utf-8"),
+                subject=f"Pemberitahuan pemantauan kerja sama per {tanggal(as_of)}")
+            conn.execute("INSERT INTO audit.letter_sent (as_of, kode_mitra, recipients,"
+                         " sha256) VALUES (%s, %s, %s, %s)",
+                         [as_of, letter.kode_mitra, letter.recipients, digest])
+            conn.commit()
+            sent.append(letter.kode_mitra)
+    return sent
