@@ -86,3 +86,54 @@ def test_a_failing_input_check_publishes_nothing(world):
     after = query(endpoint.url(), "SELECT count(*) FROM monitoring.early_warning"
                                   " WHERE as_of = %s", [date.as_of])
     assert after == before
+
+
+class Inbox:
+    """A local SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        from support.stack import free_port
+
+        self.messages = []
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode()))
+        return "250 OK"
+
+
+def test_letters_reach_only_the_reporters_on_file_and_only_once(world, monkeypatch):
+    from monev.orchestration.local import prepare_airflow
+    from monev.orchestration.tasks import write_and_send_letters
+
+    endpoint, day = world["endpoint"], DATES[1]
+    date = MonitoringDate.of(day)
+    build(endpoint, date)
+    result = run_gate(endpoint.url("monev_gate"), date.period, "letters", scope=MONITORING)
+    publish(endpoint.url("monev_transformer"), date, result.gate_id, "letters")
+    inbox = Inbox()
+    inbox.controller.start()
+    monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", json.dumps({
+        "conn_type": "smtp", "host": "127.0.0.1", "port": inbox.port,
+        "extra": {"from_email": "kerjasama@bnn.go.id", "disable_ssl": True,
+                  "disable_tls": True}}))
+    monkeypatch.setattr("monev.orchestration.tasks.transformer_url",
+                        lambda: endpoint.url("monev_transformer"))
+    prepare_airflow()
+    try:
+        first = write_and_send_letters({"as_of": day})
+        again = write_and_send_letters({"as_of": day})
+    finally:
+        inbox.controller.stop()
+    on_file = dict(query(endpoint.url(), """SELECT kode_mitra, array_agg(DISTINCT email
+        ORDER BY email) FROM monitoring.early_warning WHERE as_of = %s AND email IS NOT NULL
+        GROUP BY kode_mitra""", [date.as_of]))
+    assert sorted(first["sent_to"]) == sorted(on_file) and again["sent_to"] == []
+    assert sorted(to for to, _ in inbox.messages) == sorted(on_file.values())
+    partners = {k for (k,) in query(endpoint.url(), "SELECT DISTINCT kode_mitra FROM"
+                                    " monitoring.early_warning WHERE as_of = %s", [date.as_of])}
+    assert len(first["letters"]) == len(partners)  # written for every partner warned
+    assert all("Subject: Pemberitahuan pemantauan kerja sama per 20 Juli 2025" in content
+               for _, content in inbox.messages)
