@@ -48,6 +48,7 @@ def warehouse_counts(conninfo: str) -> dict[str, int]:
 
 
 DEMO_YEAR = 2025
+DEMO_MONITORING_DATE = "2025-07-20"  # one of the dates the monitoring rules give on the samples
 
 
 def serve_sample_form_records(samples: Path = config.SAMPLES_DIR):
@@ -66,7 +67,9 @@ def serve_sample_form_records(samples: Path = config.SAMPLES_DIR):
 def run_demo() -> int:
     from monev.db.server import ensure_running
     from monev.evaluation.export import export
-    from monev.orchestration.local import prepare_airflow, run_pipeline
+    from monev.monitoring.date import MonitoringDate
+    from monev.monitoring.publish import export as export_monitoring
+    from monev.orchestration.local import prepare_airflow, run_monitoring, run_pipeline
     from monev.quality.gate import data_docs_index
     from monev.report.html import report_path
 
@@ -79,18 +82,26 @@ def run_demo() -> int:
     prepare_airflow()  # before Airflow is imported for the progress listener
     from monev.orchestration.console import RunConsole
 
+    monitored = MonitoringDate.of(DEMO_MONITORING_DATE)
     try:
         with RunConsole() as console:
             run_pipeline(drop, period, kobo_url=server.base_url, kobo_asset=server.asset_uid,
                          on_dag=console.dag)
+            run_monitoring(drop, str(monitored), server.base_url, server.asset_uid,
+                           on_dag=console.dag)
     finally:
         server.stop()
+    letters = sorted((home / "outbox").glob(f"*/surat_peringatan_{monitored}.html"))
     print(f"  log of the run (Airflow, dbt, GX): {console.log_file}")
     out = home / "exports" / f"{period.year}_{period.as_of}"
     files = export(endpoint.url("monev_auditor"), period, out)
     print("\nmonev demo finished")
     for key, value in warehouse_counts(endpoint.url("monev_auditor")).items():
         print(f"  {key:32} {value}")
+    early_warning = export_monitoring(endpoint.url("monev_auditor"), monitored,
+                                      home / "exports" / f"monitoring_{monitored}")
+    print(f"\n  early warning of {monitored}:      {early_warning}")
+    print(f"  letters to partners ({len(letters)}):     {home / 'outbox'}")
     print(f"\n  evaluation {period}, exported marts:")
     for path in files:
         print(f"    {path}")
