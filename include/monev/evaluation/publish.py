@@ -63,6 +63,22 @@ def published_descriptions(manifest: Path | None = None) -> dict[str, dict]:
             for node in nodes if node["source_name"] == "evaluation"}
 
 
+def call_publisher(conn: psycopg.Connection, function: str, gate_id: uuid.UUID | str,
+                   airflow_run_id: str | None):
+    """``SELECT audit.<function>(gate_id, run_id)``, its refusals as exceptions: MN001 no
+    passing verdict (:class:`NotPassed`), MN002 not the build it checked (:class:`NotBuilt`)."""
+    try:
+        (result,) = conn.execute(f"SELECT audit.{function}(%s, %s)",
+                                 [str(gate_id), airflow_run_id]).fetchone()
+    except psycopg.Error as exc:
+        if exc.sqlstate == "MN001":
+            raise NotPassed(exc.diag.message_primary) from None
+        if exc.sqlstate == "MN002":
+            raise NotBuilt(exc.diag.message_primary) from None
+        raise
+    return result
+
+
 def publish(conninfo: str, period: EvaluationPeriod, gate_id: uuid.UUID | str,
             airflow_run_id: str | None = None) -> dict[str, int]:
     """Replace the published rows of ``period`` with the build the gate ``gate_id``
@@ -74,15 +90,7 @@ def publish(conninfo: str, period: EvaluationPeriod, gate_id: uuid.UUID | str,
         if built != period:
             raise NotBuilt(f"evaluation_staging holds {built}, not {period}: "
                            "build the evaluation for it first")
-        try:
-            (counts,) = conn.execute("SELECT audit.publish_evaluation(%s, %s)",
-                                     [str(gate_id), airflow_run_id]).fetchone()
-        except psycopg.Error as exc:
-            if exc.sqlstate == "MN001":
-                raise NotPassed(exc.diag.message_primary) from None
-            if exc.sqlstate == "MN002":
-                raise NotBuilt(exc.diag.message_primary) from None
-            raise
+        counts = call_publisher(conn, "publish_evaluation", gate_id, airflow_run_id)
         conn.execute("SELECT audit.describe_published(%s)", [Jsonb(published_descriptions())])
     return counts
 

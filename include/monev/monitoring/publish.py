@@ -14,7 +14,7 @@ import psycopg
 
 from monev import config
 from monev.evaluation.export import format_cell
-from monev.evaluation.publish import NotBuilt, NotPassed, NotPublished
+from monev.evaluation.publish import NotPublished, call_publisher
 from monev.monitoring.date import MonitoringDate
 
 COLUMNS = ("as_of", "nomor_perjanjian", "jenis", "kode_mitra", "nama_mitra", "kode", "detail",
@@ -26,16 +26,7 @@ def publish(conninfo: str, date: MonitoringDate, gate_id: uuid.UUID | str,
     """Replace the published rows of ``date`` with the build the gate passed; returns
     their number. ``conninfo``: the warehouse as monev_transformer."""
     with psycopg.connect(conninfo) as conn:
-        try:
-            (rows,) = conn.execute("SELECT audit.publish_monitoring(%s, %s)",
-                                   [str(gate_id), airflow_run_id]).fetchone()
-        except psycopg.Error as exc:
-            if exc.sqlstate == "MN001":
-                raise NotPassed(exc.diag.message_primary) from None
-            if exc.sqlstate == "MN002":
-                raise NotBuilt(exc.diag.message_primary) from None
-            raise
-    return rows
+        return call_publisher(conn, "publish_monitoring", gate_id, airflow_run_id)
 
 
 def export(conninfo: str, date: MonitoringDate, out: Path) -> Path:
