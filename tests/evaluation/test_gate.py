@@ -10,20 +10,15 @@ import re
 
 import psycopg
 import pytest
-from support.warehouse import WAREHOUSE_ONLY, empty_scratch, query
+from support.warehouse import empty_scratch, load_samples, query
 from support.workbooks import REG_HEADER, register
 
-from monev import config
 from monev.evaluation.export import export
 from monev.evaluation.period import EvaluationPeriod
 from monev.evaluation.publish import NotBuilt, NotPassed, publish
 from monev.load.drop import ingest_folder
-from monev.load.kobo import sync
-from monev.orchestration.demo import stage_samples
 from monev.quality.checks import CHECKS, DATASETS
 from monev.quality.gate import data_docs_index, run_gate
-from monev.sources.kobo_client import KoboClient
-from monev.sources.kobo_replay import KoboReplayServer
 from monev.sources.parsers import parse_register
 from monev.transform.dbt import dbt
 
@@ -38,13 +33,8 @@ def world(scratch, tmp_path_factory):
     with psycopg.connect(scratch.url()) as conn:
         conn.execute("DELETE FROM evaluation.agreement_scorecard")
     work = tmp_path_factory.mktemp("gate")
-    drop = stage_samples(work / "drop")
-    ingest_folder(scratch.url("monev_loader"), drop, "gate")
-    records = json.loads((config.SAMPLES_DIR / "kobo" / "records.json").read_text())
-    with KoboReplayServer(records, "tok") as server:
-        sync(scratch.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
-    dbt(["seed", "--quiet"], scratch)
-    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], scratch)
+    drop = work / "drop"
+    load_samples(scratch, drop, "gate")
     evaluate(scratch)
     result = run_gate(scratch.url("monev_gate"), PERIOD, "baseline")
     assert result.passed, result.summary()

@@ -8,18 +8,12 @@ import json
 
 import psycopg
 import pytest
-from support.warehouse import EXPECTED, WAREHOUSE_ONLY, empty_scratch, query
+from support.warehouse import EXPECTED, empty_scratch, load_samples, query
 
-from monev import config
 from monev.evaluation.publish import NotPassed
-from monev.load.drop import ingest_folder
-from monev.load.kobo import sync
 from monev.monitoring.date import MonitoringDate
 from monev.monitoring.publish import export, publish
-from monev.orchestration.demo import stage_samples
 from monev.quality.gate import MONITORING, run_gate
-from monev.sources.kobo_client import KoboClient
-from monev.sources.kobo_replay import KoboReplayServer
 from monev.transform.dbt import dbt
 
 DATES = ("2025-04-15", "2025-07-20")
@@ -30,13 +24,7 @@ def world(scratch, tmp_path_factory):
     """The bundled samples loaded and the warehouse built (no evaluation)."""
     empty_scratch(scratch, "reconciliation", "publication", "gate_result")
     work = tmp_path_factory.mktemp("monitoring")
-    drop = stage_samples(work / "drop")
-    ingest_folder(scratch.url("monev_loader"), drop, "monitoring")
-    records = json.loads((config.SAMPLES_DIR / "kobo" / "records.json").read_text())
-    with KoboReplayServer(records, "tok") as server:
-        sync(scratch.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
-    dbt(["seed", "--quiet"], scratch)
-    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], scratch)
+    load_samples(scratch, work / "drop", "monitoring")
     return {"endpoint": scratch, "work": work}
 
 

@@ -40,3 +40,23 @@ def shared_samples() -> Path:
 
 # the warehouse's models alone: the evaluation and the monitoring are built for a period
 WAREHOUSE_ONLY = ["--exclude", "tag:evaluation", "tag:monitoring"]
+
+
+def load_samples(endpoint, drop: Path, run_id: str) -> None:
+    """The bundled samples into ``endpoint``: the drop folder staged at ``drop`` and the form
+    records through the form API stand-in, then the warehouse built from scratch."""
+    import json
+
+    from monev.load.drop import ingest_folder
+    from monev.load.kobo import sync
+    from monev.orchestration.demo import stage_samples
+    from monev.sources.kobo_client import KoboClient
+    from monev.sources.kobo_replay import KoboReplayServer
+    from monev.transform.dbt import dbt
+
+    ingest_folder(endpoint.url("monev_loader"), stage_samples(drop), run_id)
+    records = json.loads((config.SAMPLES_DIR / "kobo" / "records.json").read_text())
+    with KoboReplayServer(records, "tok") as server:
+        sync(endpoint.url("monev_loader"), KoboClient(server.base_url, server.asset_uid, "tok"))
+    dbt(["seed", "--quiet"], endpoint)
+    dbt(["run", "--quiet", "--full-refresh", *WAREHOUSE_ONLY], endpoint)
