@@ -34,19 +34,11 @@ counted as (
 ),
 
 fixable as (
-    -- submitted rows of Y received by D that are bad and fixable: quarantined, or
-    -- unmatched while their own agreement has an item of its own for the year
     select
         u.nomor_perjanjian,
         count(*) as n_rows
     from {{ ref('eval_rollup') }} as u
-    inner join {{ ref('eval_submitted_outcomes') }} as s on u.member_nomor = s.nomor_perjanjian
-    where
-        not s.passed_ingestion
-        or (not s.matches_item and exists (
-            select 1 from {{ ref('eval_commitment_items') }} as i
-            where i.nomor_perjanjian = s.nomor_perjanjian
-        ))
+    inner join {{ ref('mon_fixable_rows') }} as f on u.member_nomor = f.nomor_perjanjian
     group by u.nomor_perjanjian
 ),
 

@@ -1,39 +1,14 @@
--- Submitted outcome rows of each agreement for Y: the Realisasi rows of its latest
--- workbook for each semester of Y, and its form records for Y (latest version, not
--- deleted, received on or before the cut-off, not marked not-approved). Each is good or
--- bad, and counted or not, with the reason.
-with workbook_rows as (
-    select o.*
-    from {{ ref('fct_outcome') }} as o
-    inner join {{ ref('eval_workbooks') }} as w on o.workbook_load_id = w.workbook_load_id
-    cross join {{ ref('eval_period') }} as p
-    where w.is_latest_for_semester and w.tahun = p.tahun
-),
-
-form_records as (
-    select o.*
-    from {{ ref('fct_outcome') }} as o
-    inner join {{ ref('eval_agreements') }} as a on o.nomor_perjanjian = a.nomor_perjanjian
-    cross join {{ ref('eval_period') }} as p
-    where
-        o.channel = 'form'
-        and o.is_latest_version
-        and not o.is_deleted
-        and not o.is_not_approved
-        and o.tahun = p.tahun
-        and o.received_at < p.cutoff_at
-),
-
-submitted as (
-    select * from workbook_rows
-    union all
-    select * from form_records
+-- Submitted outcome rows of each agreement for Y (which rows: macro
+-- submitted_outcome_rows). Each is good or bad, and counted or not, with the reason.
+with submitted as (
+    {{ submitted_outcome_rows('p.tahun') }}
 ),
 
 judged as (
     select
         s.*,
         i.item_no is not null as matches_item,
+        i.bidang as item_bidang,
         s.passed_ingestion and i.item_no is not null as is_good,
         s.tanggal_kegiatan between p.year_start and p.year_end as dated_in_year
     from submitted as s
