@@ -10,7 +10,7 @@ DBT_FILES := $(shell find dbt_project -type f \( -name '*.sql' -o -name '*.yml' 
 MANIFEST := dbt_project/target/manifest.json
 export DBT_PROFILES_DIR := $(CURDIR)/dbt_project
 
-.PHONY: venv venv-bi vendor manifest demo test test-stack airflow bi db-start db-stop lint lock lock-bi docs bench clean
+.PHONY: venv venv-bi vendor browsers manifest demo test test-stack airflow bi db-start db-stop lint lock lock-bi docs bench clean
 
 venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
@@ -38,6 +38,14 @@ $(VENDOR_STAMP): vendor/data_docs/package.json vendor/data_docs/package-lock.jso
 	npm ci --prefix vendor/data_docs --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $(VENDOR_STAMP)
 
+# Debian's Chromium prints the staff report to PDF and drives the browser tests
+# (Playwright never downloads a browser here). Installed with apt when absent: as root, or
+# through sudo.
+browsers:
+	@[ -x /usr/bin/chromium ] || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq chromium; }
+
 # Cosmos renders the dbt project from this manifest (never `dbt ls` at parse time).
 manifest: $(MANIFEST)
 $(MANIFEST): $(STAMP) $(DBT_FILES)
@@ -49,7 +57,7 @@ db-start: venv
 db-stop: venv
 	$(BIN)/monev db stop
 
-demo: venv manifest vendor
+demo: venv manifest vendor browsers
 	$(BIN)/monev demo
 
 airflow: venv manifest
@@ -66,7 +74,7 @@ docs: venv manifest
 	$(BIN)/monev docs
 
 # A throwaway MONEV_HOME: its own database cluster, Airflow home and outputs.
-test: venv manifest vendor
+test: venv manifest vendor browsers
 	@home=$$(mktemp -d /tmp/monev-test.XXXXXX); chmod 755 $$home; \
 	export MONEV_HOME=$$home; echo "MONEV_HOME=$$home"; \
 	$(BIN)/monev db start || exit 1; \
@@ -75,11 +83,11 @@ test: venv manifest vendor
 
 # The real stack: Airflow's scheduler, api-server, dag-processor and triggerer, Celery
 # workers on a local Redis; the Superset dashboard in headless Chromium (Debian's
-# redis-server and chromium, installed here when absent; screenshots in test-artifacts/).
-test-stack: venv venv-bi manifest vendor
-	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
-	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
-	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
+# redis-server, installed here when absent; screenshots in test-artifacts/).
+test-stack: venv venv-bi manifest vendor browsers
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && $$sudo apt-get install -y -qq redis-server; }
 	@home=$$(mktemp -d /tmp/monev-stack.XXXXXX); chmod 755 $$home; \
 	export MONEV_HOME=$$home; echo "MONEV_HOME=$$home"; \
 	$(BIN)/python -m pytest -m stack $(PYTEST_ARGS); rc=$$?; \
