@@ -2,8 +2,9 @@
 warning on the monitoring date D, one self-contained HTML letter in Bahasa Indonesia with
 its agreements and warnings, what is expected of it and by when, and whom to contact. It
 is written to ``MONEV_HOME/outbox/<kode_mitra>/`` and addressed only to the reporters'
-addresses on file for its agreements. Partner text is escaped (Jinja2 autoescape); the
-same published rows make the same bytes."""
+addresses on file for its agreements, with its PDF beside it (``monev.report.pdf``).
+Partner text is escaped (Jinja2 autoescape); the same published rows make the same HTML
+bytes."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ import psycopg
 
 from monev import config
 from monev.monitoring.date import MonitoringDate
+from monev.report.formats import tanggal
+from monev.report.pdf import write_pdfs
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-         "September", "Oktober", "November", "Desember")
 CONTACT = {"unit": "Direktorat Kerja Sama, Deputi Hukum dan Kerja Sama, Badan Narkotika "
                    "Nasional Republik Indonesia", "email": "kerjasama@bnn.go.id"}
 # what each warning asks of the partner, in the letter's words
@@ -35,11 +36,6 @@ EXPECTED = {
     "data_perlu_perbaikan": "Perbaiki baris laporan yang ditolak, lalu kirim ulang berkasnya.",
 }
 SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-
-
-def tanggal(day: dt.date) -> str:
-    """A date as staff write it: 8 September 2027."""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 def next_due_date(day: dt.date) -> dt.date:
@@ -64,6 +60,7 @@ class Letter:
     nama_mitra: str | None
     path: Path
     recipients: list[str] = field(default_factory=list)
+    pdf: Path | None = None
 
 
 def _environment() -> jinja2.Environment:
@@ -101,4 +98,9 @@ def write_letters(conninfo: str, date: MonitoringDate, outbox: Path) -> list[Let
         path = config.write_private(folder / f"surat_peringatan_{date}.html", html)
         recipients = sorted({a["email"] for a in agreements if a["email"]})
         letters.append(Letter(kode_mitra, partner["nama"], path, recipients))
+    printed = set(write_pdfs([(letter.path, letter.path.with_suffix(".pdf"))
+                              for letter in letters]))
+    for letter in letters:
+        if letter.path.with_suffix(".pdf") in printed:
+            letter.pdf = letter.path.with_suffix(".pdf")
     return letters

@@ -10,7 +10,8 @@ import logging
 
 import psycopg
 
-from monev.monitoring.letters import Letter, tanggal
+from monev.monitoring.letters import Letter
+from monev.report.formats import tanggal
 
 log = logging.getLogger(__name__)
 SMTP_CONN_ID = "monev_smtp"
@@ -45,6 +46,7 @@ def send_letters(letters: list[Letter], as_of, conninfo: str) -> list[str]:
                 continue
             hook.send_email_smtp(
                 to=letter.recipients, html_content=body.decode("utf-8"),
+                files=[str(letter.pdf)] if letter.pdf else None,
                 subject=f"Pemberitahuan pemantauan kerja sama per {tanggal(as_of)}")
             conn.execute("INSERT INTO audit.letter_sent (as_of, kode_mitra, recipients,"
                          " sha256) VALUES (%s, %s, %s, %s)",
