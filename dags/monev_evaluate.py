@@ -18,7 +18,7 @@ from airflow.sdk import Param, dag, task
 from airflow.timetables.trigger import CronTriggerTimetable
 from cosmos import DbtTaskGroup
 
-from monev.orchestration import assets, tasks
+from monev.orchestration import assets, groups, tasks
 from monev.orchestration.cosmos_config import EVALUATION_VARS, cosmos_configs
 
 
@@ -46,19 +46,10 @@ def monev_evaluate():
     @task.branch
     def refresh_inputs(params=None) -> list[str]:
         if params["refresh_inputs"]:
-            return ["ingest_drop_folder", "sweep_form_records"]
+            return groups.INPUT_TASK_IDS
         return ["inputs_current"]
 
-    @task(inlets=[assets.drop_folder()], outlets=assets.drop_tables())
-    def ingest_drop_folder(run_id=None) -> dict:
-        return tasks.ingest_drop_folder(None, run_id)
-
-    @task(inlets=[assets.form()], outlets=assets.kobo_tables(), **tasks.FORM_TASK_ARGS)
-    def sweep_form_records(run_id=None) -> dict:
-        return tasks.sweep_form_records_if_configured(run_id)
-
-    warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
-        exclude=["tag:evaluation", "tag:monitoring"], operator_args=tasks.AFTER_SKIPPABLE))
+    inputs, warehouse = groups.refresh_inputs()
     build = DbtTaskGroup(group_id="build", **cosmos_configs(
         select=["tag:evaluation"], tests=False,
         operator_args={"vars": EVALUATION_VARS, **tasks.AFTER_SKIPPABLE}))
@@ -83,7 +74,7 @@ def monev_evaluate():
     period = resolve_period()
     branch = refresh_inputs()
     current = EmptyOperator(task_id="inputs_current")
-    period >> branch >> [ingest_drop_folder(), sweep_form_records()] >> warehouse >> build
+    period >> branch >> inputs >> warehouse >> build
     branch >> current >> build
     verdict = gate(period)
     build >> verdict

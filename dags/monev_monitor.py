@@ -18,7 +18,7 @@ from airflow.sdk import Param, dag, task
 from airflow.timetables.trigger import MultipleCronTriggerTimetable
 from cosmos import DbtTaskGroup
 
-from monev.orchestration import assets, tasks
+from monev.orchestration import assets, groups, tasks
 from monev.orchestration.cosmos_config import MONITORING_VARS, cosmos_configs
 
 
@@ -41,16 +41,7 @@ def monev_monitor():
     def resolve_date(params=None, logical_date=None) -> dict:
         return tasks.resolve_monitoring_date(params, logical_date)
 
-    @task(inlets=[assets.drop_folder()], outlets=assets.drop_tables())
-    def ingest_drop_folder(run_id=None) -> dict:
-        return tasks.ingest_drop_folder(None, run_id)
-
-    @task(inlets=[assets.form()], outlets=assets.kobo_tables(), **tasks.FORM_TASK_ARGS)
-    def sweep_form_records(run_id=None) -> dict:
-        return tasks.sweep_form_records_if_configured(run_id)
-
-    warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
-        exclude=["tag:evaluation", "tag:monitoring"], operator_args=tasks.AFTER_SKIPPABLE))
+    inputs, warehouse = groups.refresh_inputs()
     build = DbtTaskGroup(group_id="build", **cosmos_configs(
         select=["tag:evaluation", "tag:monitoring"], tests=False,
         operator_args={"vars": MONITORING_VARS}))
@@ -70,7 +61,7 @@ def monev_monitor():
         return tasks.write_and_send_letters(date)
 
     date = resolve_date()
-    date >> [ingest_drop_folder(), sweep_form_records()] >> warehouse >> build
+    date >> inputs >> warehouse >> build
     verdict = gate(date)
     build >> verdict
     publish(date, verdict) >> letters(date)

@@ -1,0 +1,32 @@
+"""Task groups more than one DAG runs, defined once: refreshing the inputs before an
+evaluation or a monitoring date is built (an ingestion pass of the drop folder, a full
+sweep of the form API, then the warehouse models)."""
+
+from __future__ import annotations
+
+from airflow.sdk import task
+from cosmos import DbtTaskGroup
+
+from monev.orchestration import assets, tasks
+from monev.orchestration.cosmos_config import cosmos_configs
+
+INPUT_TASK_IDS = ["ingest_drop_folder", "sweep_form_records"]
+
+
+def refresh_inputs():
+    """Adds the ingestion pass, the form sweep and the warehouse group to the DAG being
+    defined; returns ([ingest, sweep], warehouse) to be wired by the DAG."""
+
+    @task(task_id=INPUT_TASK_IDS[0], inlets=[assets.drop_folder()],
+          outlets=assets.drop_tables())
+    def ingest_drop_folder(run_id=None) -> dict:
+        return tasks.ingest_drop_folder(None, run_id)
+
+    @task(task_id=INPUT_TASK_IDS[1], inlets=[assets.form()], outlets=assets.kobo_tables(),
+          **tasks.FORM_TASK_ARGS)
+    def sweep_form_records(run_id=None) -> dict:
+        return tasks.sweep_form_records_if_configured(run_id)
+
+    warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
+        exclude=["tag:evaluation", "tag:monitoring"], operator_args=tasks.AFTER_SKIPPABLE))
+    return [ingest_drop_folder(), sweep_form_records()], warehouse
