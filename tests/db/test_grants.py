@@ -149,6 +149,8 @@ MATRIX = {
                            "monev_auditor": READ},
     "evaluation": {"monev_loader": set(), "monev_transformer": READ, "monev_gate": READ,
                    "monev_bi": READ, "monev_auditor": READ},
+    "monitoring_staging": {"monev_loader": set(), "monev_gate": READ, "monev_bi": set(),
+                           "monev_auditor": READ, "monev_publisher": READ},
     # reporters' contacts: not BI's (they see them in sleeping_agreements only)
     "monitoring": {"monev_loader": set(), "monev_transformer": READ, "monev_gate": READ,
                    "monev_bi": set(), "monev_auditor": READ},

@@ -5,6 +5,7 @@ copies of ../shared/samples/expected/); a failing input check publishes nothing.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -125,3 +126,8 @@ def test_letters_reach_only_the_reporters_on_file_and_only_once(world, monkeypat
     assert len(first["letters"]) == len(partners)  # written for every partner warned
     assert all("Subject: Pemberitahuan pemantauan kerja sama per 20 Juli 2025" in content
                for _, content in inbox.messages)
+    # the letter's PDF rides along, printed beside the HTML
+    assert all('filename="surat_peringatan_2025-07-20.pdf"' in content
+               for _, content in inbox.messages)
+    assert all(Path(path).with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
+               for path in first["letters"])

@@ -13,6 +13,7 @@ from monev.db.endpoints import Endpoint
 SHARED = config.REPO_ROOT.parent / "shared"
 SHARED_SAMPLES = SHARED / "samples"
 EXPECTED = Path(__file__).parent / "expected"  # a copy of the shared samples' expected marts
+MONITORING_DATE = "2025-07-20"  # the e2e monitoring date (the rules give it on the samples)
 RAW_TABLES = ("file_receipt", "quarantine", "register_row", "partner_master_row", "report",
               "rencana_aksi_row", "realisasi_row", "kobo_record", "kobo_sync", "kobo_deletion")
 
