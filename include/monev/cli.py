@@ -108,8 +108,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         finally:
             log_file = console.log_file
     summary = run_summary(endpoint.url("monev_transformer"), period)
-    summary |= {"report for Directorate staff": report_path(period),
-                "gate results (GX Data Docs)": data_docs_index(), "log of this run": log_file}
+    report = report_path(period)
+    summary |= {"report for Directorate staff": report}
+    if report.with_suffix(".pdf").exists():
+        summary |= {"  and for print (PDF)": report.with_suffix(".pdf")}
+    summary |= {"gate results (GX Data Docs)": data_docs_index(), "log of this run": log_file}
     print(f"evaluation {period} published")
     for key, value in summary.items():
         print(f"  {key:34} {value}")

@@ -85,10 +85,12 @@ def run_demo() -> int:
     monitored = MonitoringDate.of(DEMO_MONITORING_DATE)
     try:
         with RunConsole() as console:
-            run_pipeline(drop, period, kobo_url=server.base_url, kobo_asset=server.asset_uid,
-                         on_dag=console.dag)
+            # monitoring first: the staff report of the evaluation summarises the latest
+            # published early warning
             run_monitoring(drop, str(monitored), server.base_url, server.asset_uid,
                            on_dag=console.dag)
+            run_pipeline(drop, period, kobo_url=server.base_url, kobo_asset=server.asset_uid,
+                         on_dag=console.dag)
     finally:
         server.stop()
     letters = sorted((home / "outbox").glob(f"*/surat_peringatan_{monitored}.html"))
@@ -105,13 +107,16 @@ def run_demo() -> int:
     print(f"\n  evaluation {period}, exported marts:")
     for path in files:
         print(f"    {path}")
-    print(f"  report for Directorate staff:  {report_path(period)}")
+    report = report_path(period)
+    print(f"  report for Directorate staff:  {report}")
+    if report.with_suffix(".pdf").exists():
+        print(f"    and for print (PDF):         {report.with_suffix('.pdf')}")
     print(f"  gate results (GX Data Docs):   {data_docs_index()}")
     print("  staff dashboard (Superset):    `make bi`, then "
           "http://127.0.0.1:8088/superset/dashboard/monev/")
     print("  dbt docs (one file, offline):  `make docs` -> "
           f"{home / 'dbt_docs' / 'static_index.html'}")
     print(f"\n  warehouse (read-only, BI):  {endpoint.url('monev_bi')}")
-    print(f"  schemas: raw, audit, staging, marts, evaluation  |  MONEV_HOME: {home}")
+    print(f"  schemas: raw, audit, staging, marts, evaluation, monitoring  |  MONEV_HOME: {home}")
     print(f"  Airflow logs: {home / 'logs'}")
     return 0
