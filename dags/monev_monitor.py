@@ -5,8 +5,9 @@ On 16 January and 16 July at 02:00 Asia/Jakarta (the day after each due date), o
 of every month, and on demand for any date `as_of` (default: the run's day in Jakarta):
 1. an ingestion pass of the drop folder and a full sweep of the form API, then the
    warehouse models;
-2. `build`: the evaluation's models for the year of D with cut-off D, and the monitoring's
-   models, in schema `monitoring_staging` (an evaluation in progress is not touched);
+2. `build`: the monitoring's models and the evaluation models they read, for the year of
+   D with cut-off D, in schema `monitoring_staging` (an evaluation in progress is not
+   touched);
 3. `gate`: reconciliation, the register checks and the monitoring's dbt tests; the verdict
    is stored in `audit.gate_result` (scope monitoring); if a check fails nothing changes;
 4. `publish`: D's rows of `monitoring.early_warning` are replaced in one transaction;
@@ -19,7 +20,7 @@ from airflow.timetables.trigger import MultipleCronTriggerTimetable
 from cosmos import DbtTaskGroup
 
 from monev.orchestration import assets, groups, tasks
-from monev.orchestration.cosmos_config import MONITORING_VARS, cosmos_configs
+from monev.orchestration.cosmos_config import MONITORING_MODELS, MONITORING_VARS, cosmos_configs
 
 
 @dag(
@@ -43,7 +44,7 @@ def monev_monitor():
 
     inputs, warehouse = groups.refresh_inputs()
     build = DbtTaskGroup(group_id="build", **cosmos_configs(
-        select=["tag:evaluation", "tag:monitoring"], tests=False,
+        select=MONITORING_MODELS, tests=False,
         operator_args={"vars": MONITORING_VARS}))
 
     # a verdict, not a transient failure: never retried

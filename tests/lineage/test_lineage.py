@@ -5,6 +5,7 @@ invocation, GX result and published trace kept, append-only, in schema audit."""
 import hashlib
 import json
 from collections import defaultdict
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -12,6 +13,7 @@ from support.warehouse import query
 
 from monev import config
 from monev.evaluation.period import EvaluationPeriod
+from monev.orchestration.connections import configured_drop_url
 
 PERIOD = EvaluationPeriod.of(2025)
 AS_OF = PERIOD.as_of
@@ -47,7 +49,8 @@ def _reachable(edges: dict, start: str) -> set:
 
 def test_lineage_runs_from_the_drop_folder_and_form_tables_to_the_published_marts(e2e):
     edges, _ = _lineage_graph()
-    drop_folder = str(config.monev_home() / "drop")  # the configured folder (MONEV_DROP_URL)
+    # the configured folder (MONEV_DROP_URL, which `monev monitor` set to its --drop)
+    drop_folder = urlsplit(configured_drop_url()).path
     assert drop_folder in edges, f"no lineage event reads the drop folder {drop_folder}"
     for start in (drop_folder, "warehouse.raw.kobo_record"):
         downstream = _reachable(edges, start)

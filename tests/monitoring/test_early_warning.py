@@ -4,15 +4,15 @@ copies of ../shared/samples/expected/); a failing input check publishes nothing.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import psycopg
 import pytest
+from support.mail import Inbox
 from support.warehouse import EXPECTED, empty_scratch, load_samples, query
 
 from monev.evaluation.publish import NotPassed
-from monev.monitoring.date import MonitoringDate
+from monev.monitoring.date import MONITORING_MODELS, MonitoringDate
 from monev.monitoring.publish import export, publish
 from monev.quality.gate import MONITORING, run_gate
 from monev.transform.dbt import dbt
@@ -30,7 +30,7 @@ def world(scratch, tmp_path_factory):
 
 
 def build(endpoint, date: MonitoringDate) -> None:
-    dbt(["run", "--quiet", "--select", "tag:evaluation", "tag:monitoring"], endpoint,
+    dbt(["run", "--quiet", "--select", *MONITORING_MODELS], endpoint,
         date.dbt_vars())
 
 
@@ -77,22 +77,6 @@ def test_a_failing_input_check_publishes_nothing(world):
     assert after == before
 
 
-class Inbox:
-    """A local SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
-
-    def __init__(self):
-        from aiosmtpd.controller import Controller
-        from support.stack import free_port
-
-        self.messages = []
-        self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append((list(envelope.rcpt_tos), envelope.content.decode()))
-        return "250 OK"
-
-
 def test_letters_reach_only_the_reporters_on_file_and_only_once(world, monkeypatch):
     from monev.orchestration.local import prepare_airflow
     from monev.orchestration.tasks import write_and_send_letters
@@ -104,10 +88,7 @@ def test_letters_reach_only_the_reporters_on_file_and_only_once(world, monkeypat
     publish(endpoint.url("monev_transformer"), date, result.gate_id, "letters")
     inbox = Inbox()
     inbox.controller.start()
-    monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", json.dumps({
-        "conn_type": "smtp", "host": "127.0.0.1", "port": inbox.port,
-        "extra": {"from_email": "kerjasama@bnn.go.id", "disable_ssl": True,
-                  "disable_tls": True}}))
+    monkeypatch.setenv("AIRFLOW_CONN_MONEV_SMTP", inbox.connection())
     monkeypatch.setattr("monev.orchestration.tasks.transformer_url",
                         lambda: endpoint.url("monev_transformer"))
     prepare_airflow()

@@ -39,4 +39,8 @@ class MonitoringDate:
         return self.as_of.isoformat()
 
 
-__all__ = ["InvalidPeriod", "MonitoringDate"]
+# what a monitoring build builds: the monitoring's models and the evaluation models they
+# read (not the evaluation's marts, scores or trace, which monitoring never shows)
+MONITORING_MODELS = ["tag:monitoring", "+tag:monitoring,tag:evaluation"]
+
+__all__ = ["MONITORING_MODELS", "InvalidPeriod", "MonitoringDate"]

@@ -8,13 +8,17 @@ Every Asset is named by its URI: another warehouse, folder or form is another As
 from __future__ import annotations
 
 import json
-import os
 
 from airflow.sdk import Asset
 
 from monev import config
 from monev.evaluation.marts import MARTS
-from monev.orchestration.connections import KOBO_CONN_ID, TRANSFORMER_CONN_ID, connection_from_env
+from monev.orchestration.connections import (
+    KOBO_CONN_ID,
+    TRANSFORMER_CONN_ID,
+    configured_drop_url,
+    connection_from_env,
+)
 
 DROP_TABLES = ("file_receipt", "register_row", "partner_master_row", "report",
                "rencana_aksi_row", "realisasi_row", "quarantine")
@@ -47,8 +51,7 @@ def kobo_tables() -> list[Asset]:
 
 def drop_folder() -> Asset:
     """The drop folder, where the graph of the spreadsheet channel starts."""
-    url = os.environ.get("MONEV_DROP_URL") or (config.monev_home() / "drop").as_uri()
-    return Asset(url)
+    return Asset(configured_drop_url())
 
 
 def form() -> Asset:

@@ -15,6 +15,12 @@ AUDITOR_CONN_ID = "monev_auditor"
 KOBO_CONN_ID = "monev_kobo"
 
 
+def configured_drop_url() -> str:
+    """The drop folder: ``MONEV_DROP_URL`` (e.g. ``s3://bucket/drop``), else the local
+    folder ``MONEV_HOME/drop``."""
+    return os.environ.get("MONEV_DROP_URL") or (config.monev_home() / "drop").as_uri()
+
+
 def connection_from_env(conn_id: str) -> dict:
     """A connection's fields from its ``AIRFLOW_CONN_*`` variable (JSON or URI), read at
     parse time without the metadata database; empty when it is defined elsewhere."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from monev import config
+from monev.monitoring.date import MONITORING_MODELS  # noqa: F401 (re-exported for the DAG)
 from monev.orchestration.connections import TRANSFORMER_CONN_ID, transformer_url
 
 # dbt vars of the evaluation build, templated from the period task's XCom
@@ -14,8 +15,8 @@ EVALUATION_VARS = {
     "year": "{{ ti.xcom_pull(task_ids='resolve_period')['year'] }}",
     "as_of": "{{ ti.xcom_pull(task_ids='resolve_period')['as_of'] }}",
 }
-# a monitoring build: the evaluation's models for the date's year and cut-off, and the
-# monitoring's, in schema monitoring_staging (docs/monitoring.md)
+# a monitoring build: the monitoring's models and the evaluation models they read, for
+# the date's year and cut-off, in schema monitoring_staging (docs/monitoring.md)
 MONITORING_VARS = {
     "year": "{{ ti.xcom_pull(task_ids='resolve_date')['year'] }}",
     "as_of": "{{ ti.xcom_pull(task_ids='resolve_date')['as_of'] }}",

@@ -10,6 +10,7 @@ from monev import config
 from monev.evaluation.period import EvaluationPeriod
 from monev.orchestration.connections import (
     auditor_url,
+    configured_drop_url,
     gate_url,
     kobo_client,
     loader_url,
@@ -33,22 +34,15 @@ FORM_TASK_ARGS = {"retries": 0, "execution_timeout": dt.timedelta(hours=1)}
 AFTER_SKIPPABLE = {"trigger_rule": "none_failed_min_one_success"}
 
 
-def default_drop_url() -> str:
-    """The drop folder: ``MONEV_DROP_URL`` (e.g. ``s3://bucket/drop``) or a local folder."""
-    if os.environ.get("MONEV_DROP_URL"):
-        return os.environ["MONEV_DROP_URL"]
-    local = config.monev_home() / "drop"
-    local.mkdir(exist_ok=True)
-    return local.as_uri()
-
-
 def ingest_drop_folder(drop_url: str | None, run_id: str | None) -> dict:
     """Load every new file of the drop folder; returns a summary for the logs/XCom."""
     from airflow.sdk import ObjectStoragePath
 
     from monev.load.drop import ingest_folder
 
-    folder = ObjectStoragePath(drop_url or default_drop_url())
+    if not drop_url and not os.environ.get("MONEV_DROP_URL"):
+        (config.monev_home() / "drop").mkdir(exist_ok=True)  # the default local folder
+    folder = ObjectStoragePath(drop_url or configured_drop_url())
     return summarise(ingest_folder(loader_url(), folder, run_id))
 
 
