@@ -112,3 +112,14 @@ def test_letters_reach_only_the_reporters_on_file_and_only_once(world, monkeypat
                for _, content in inbox.messages)
     assert all(Path(path).with_suffix(".pdf").read_bytes().startswith(b"%PDF-")
                for path in first["letters"])
+
+
+def test_a_letter_goes_only_to_plain_addresses_from_identitas():
+    """The Email cell is partner text: a list, a display name or an injected header line
+    never becomes a recipient."""
+    from monev.monitoring.letters import plain_addresses
+
+    hostile = ["a@x.go.id, evil@y.com", "A <evil@y.com>", "a@x.go.id\r\nBcc: evil@y.com",
+               "a@x.go.id;evil@y.com", "not an address", "", None, "@x.go.id"]
+    assert plain_addresses(hostile) == []
+    assert plain_addresses([" pelapor@x.go.id ", "pelapor@x.go.id"]) == ["pelapor@x.go.id"]

@@ -36,6 +36,8 @@ EXPECTED = {
     "data_perlu_perbaikan": "Perbaiki baris laporan yang ditolak, lalu kirim ulang berkasnya.",
 }
 SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# one plain address: no list, no display name, no header line
+ADDRESS = re.compile(r"[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+")
 
 
 def next_due_date(day: dt.date) -> dt.date:
@@ -44,6 +46,12 @@ def next_due_date(day: dt.date) -> dt.date:
         if candidate >= day:
             return candidate
     return dt.date(day.year + 1, 1, 15)
+
+
+def plain_addresses(values) -> list[str]:
+    """The addresses a letter may go to: each value that is one plain address (an
+    Identitas cell is partner text: a list, a display name or a header line is refused)."""
+    return sorted({v.strip() for v in values if v and ADDRESS.fullmatch(v.strip())})
 
 
 def folder_name(kode_mitra: str) -> str:
@@ -96,7 +104,7 @@ def write_letters(conninfo: str, date: MonitoringDate, outbox: Path) -> list[Let
             agreements=agreements, contact=CONTACT)
         folder = config.private_dir(outbox / folder_name(kode_mitra))
         path = config.write_private(folder / f"surat_peringatan_{date}.html", html)
-        recipients = sorted({a["email"] for a in agreements if a["email"]})
+        recipients = plain_addresses(a["email"] for a in agreements)
         letters.append(Letter(kode_mitra, partner["nama"], path, recipients))
     printed = set(write_pdfs([(letter.path, letter.path.with_suffix(".pdf"))
                               for letter in letters]))
