@@ -123,3 +123,13 @@ def test_a_letter_goes_only_to_plain_addresses_from_identitas():
                "a@x.go.id;evil@y.com", "not an address", "", None, "@x.go.id"]
     assert plain_addresses(hostile) == []
     assert plain_addresses([" pelapor@x.go.id ", "pelapor@x.go.id"]) == ["pelapor@x.go.id"]
+
+
+@pytest.mark.parametrize("as_of", ["2025-02-30", "20-07-2025", "2025-07-20'; DROP TABLE x",
+                                   "1899-01-01"])
+def test_a_broken_monitoring_date_is_a_usage_error_naming_what_to_type(as_of, tmp_path, capsys):
+    from monev.cli import main
+
+    assert main(["monitor", "--drop", str(tmp_path), "--as-of", as_of]) == 2
+    err = capsys.readouterr().err
+    assert "monev monitor" in err and "Traceback" not in err
