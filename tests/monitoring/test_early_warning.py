@@ -133,3 +133,13 @@ def test_a_broken_monitoring_date_is_a_usage_error_naming_what_to_type(as_of, tm
     assert main(["monitor", "--drop", str(tmp_path), "--as-of", as_of]) == 2
     err = capsys.readouterr().err
     assert "monev monitor" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kode", ["../../etc", "BU001/../x", ".hidden", "a b", "",
+                                  "é", "x" * 80, "..", "BU001\x00"])
+def test_a_partner_code_that_is_no_plain_name_never_names_a_path(kode):
+    from monev.monitoring.letters import folder_name
+
+    folder = folder_name(kode)
+    assert folder.startswith("mitra-") and "/" not in folder and ".." not in folder
+    assert folder_name("BU001") == "BU001"
