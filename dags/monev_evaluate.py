@@ -10,7 +10,9 @@ and cut-off `as_of` (default 31 January of year + 1):
    stored in `audit.gate_result`; if any check fails the run fails and nothing changes;
 4. `publish`: the (year, as_of)'s rows in schema `evaluation` are replaced in one
    transaction (`audit.publication`);
-5. `report`: the HTML report for Directorate staff, in Bahasa Indonesia.
+5. `report`: the HTML report for Directorate staff, in Bahasa Indonesia; `rapor`: a report
+   card for each partner with an evaluated agreement, in its outbox (e-mailed when SMTP
+   is set).
 """
 
 from airflow.providers.standard.operators.empty import EmptyOperator
@@ -71,6 +73,10 @@ def monev_evaluate():
     def report(period: dict) -> str:
         return tasks.write_report(period)
 
+    @task(inlets=assets.evaluation_marts())
+    def rapor(period: dict) -> dict:
+        return tasks.write_and_send_rapor(period)
+
     period = resolve_period()
     branch = refresh_inputs()
     current = EmptyOperator(task_id="inputs_current")
@@ -78,7 +84,7 @@ def monev_evaluate():
     branch >> current >> build
     verdict = gate(period)
     build >> verdict
-    publish(period, verdict) >> report(period)
+    publish(period, verdict) >> [report(period), rapor(period)]
 
 
 monev_evaluate()

@@ -5,13 +5,14 @@ Every 15 minutes (and on demand) every new file of the drop folder is recorded w
 received time (last-modified, Asia/Jakarta), size and sha256, parsed, and loaded into
 `raw` in one transaction per file; bad rows and unreadable files go to `raw.quarantine`
 with a reason. A file whose bytes were already received is recorded as a duplicate.
-Then every load of the run is reconciled (arrived = accepted + quarantined).
+Then every load of the run is reconciled (arrived = accepted + quarantined), and each
+file gets its receipt (tanda terima) in the partner's outbox, e-mailed when SMTP is set.
 Publishes the raw tables as Assets: the warehouse build is scheduled on them.
 """
 
 from airflow.sdk import Param, dag, task
 
-from monev.orchestration import assets, tasks
+from monev.orchestration import assets, groups, tasks
 
 
 @dag(
@@ -34,7 +35,7 @@ def monev_ingest_drop():
     def reconcile(summary: dict, run_id=None) -> dict:
         return tasks.check_reconciliation(run_id)
 
-    reconcile(load_new_files())
+    reconcile(load_new_files()) >> groups.receipts()
 
 
 monev_ingest_drop()

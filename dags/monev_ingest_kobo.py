@@ -9,11 +9,13 @@ quarantined). A sweep counts only when complete (every page well formed, as many
 as the API counts); a wave of deletions waits for `confirm_deletions`. The API is a
 `monev_kobo*` connection (host = base URL, extra `asset_uid`, password = token;
 `MONEV_KOBO_TOKEN` overrides the token): params choose the connection, never the host.
+Each submission day of an agreement's records gets its receipt (tanda terima) in the
+partner's outbox, e-mailed when SMTP is set.
 """
 
 from airflow.sdk import Param, dag, task
 
-from monev.orchestration import assets, tasks
+from monev.orchestration import assets, groups, tasks
 from monev.orchestration.connections import KOBO_CONN_PATTERN
 
 
@@ -45,7 +47,7 @@ def monev_ingest_kobo():
     def reconcile(summary: dict, run_id=None) -> dict:
         return tasks.check_reconciliation(run_id)
 
-    reconcile(sync_form_records())
+    reconcile(sync_form_records()) >> groups.receipts()
 
 
 monev_ingest_kobo()

@@ -4,7 +4,8 @@
 On 16 January and 16 July at 02:00 Asia/Jakarta (the day after each due date), on the 1st
 of every month, and on demand for any date `as_of` (default: the run's day in Jakarta):
 1. an ingestion pass of the drop folder and a full sweep of the form API, then the
-   warehouse models;
+   warehouse models, then `templates`: the pre-filled report workbooks of the semester due
+   next after D in each partner's outbox (once per register copy);
 2. `build`: the monitoring's models and the evaluation models they read, for the year of
    D with cut-off D, in schema `monitoring_staging` (an evaluation in progress is not
    touched);
@@ -61,8 +62,13 @@ def monev_monitor():
     def letters(date: dict) -> dict:
         return tasks.write_and_send_letters(date)
 
+    @task
+    def templates(date: dict) -> dict:
+        return tasks.write_partner_templates(date["as_of"])
+
     date = resolve_date()
     date >> inputs >> warehouse >> build
+    warehouse >> templates(date)
     verdict = gate(date)
     build >> verdict
     publish(date, verdict) >> letters(date)

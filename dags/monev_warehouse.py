@@ -4,9 +4,11 @@
 Runs when the ingestion DAGs update raw tables (Assets), and on demand: Cosmos renders
 the dbt project (staging, intermediate, marts; the evaluation has its own DAG) as one
 Airflow task per model, seed and test, loaded from the manifest `make` builds with
-`dbt parse`, connecting as `monev_transformer`.
+`dbt parse`, connecting as `monev_transformer`. Then `templates`: after a new register
+copy, the pre-filled report workbooks of the semester due next, in each partner's outbox.
 """
 
+from airflow.sdk import task
 from cosmos import DbtDag
 
 from monev.orchestration import assets, tasks
@@ -24,3 +26,14 @@ monev_warehouse = DbtDag(
     doc_md=__doc__,
     **cosmos_configs(exclude=["tag:evaluation", "tag:monitoring"]),
 )
+
+
+with monev_warehouse:
+    # after every model: the templates read the agreements and plans just built
+    leaves = list(monev_warehouse.leaves)
+
+    @task(trigger_rule="all_done")
+    def templates(logical_date=None) -> dict:
+        return tasks.write_partner_templates(None, logical_date)
+
+    leaves >> templates()

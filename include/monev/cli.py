@@ -164,6 +164,28 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from monev.db.server import ensure_running
+    from monev.evaluation.period import InvalidPeriod, parse_year
+    from monev.partners.prefilled import write_templates
+
+    try:
+        year = parse_year(args.year)
+    except InvalidPeriod as exc:
+        raise UsageError(str(exc)) from None
+    if args.semester not in ("1", "2"):
+        raise UsageError(f"semester {args.semester!r}: write 1 or 2")
+    written, unresolved = write_templates(ensure_running().url("monev_auditor"), year,
+                                          int(args.semester), Path(args.out))
+    for path in written:
+        print(path)
+    for nomor in unresolved:
+        print(f"no template for {nomor!r}: its Mitra resolves to no partner code",
+              file=sys.stderr)
+    print(f"{len(written)} templates written under {args.out}")
+    return 0
+
+
 def _cmd_trace(args: argparse.Namespace) -> int:
     from monev.db.server import ensure_running
     from monev.lineage.trace import as_csv, as_table, trace
@@ -313,6 +335,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", required=True, help="folder for <mart>_<year>.csv or "
                                                   "early_warning_<D>.csv")
     exp.set_defaults(func=_cmd_export)
+
+    tpl = command("template", help="pre-filled report workbooks for every agreement in force "
+                                   "in a semester, one folder per partner")
+    tpl.add_argument("--year", required=True, help="the year reported, e.g. 2025")
+    tpl.add_argument("--semester", required=True, help="1 or 2")
+    tpl.add_argument("--out", required=True, help="folder for <kode_mitra>/Laporan_*.xlsx")
+    tpl.set_defaults(func=_cmd_template)
 
     tr = command("trace", help="every source row behind one agreement's scorecard row")
     _period_options(tr)

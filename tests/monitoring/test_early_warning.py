@@ -117,7 +117,7 @@ def test_letters_reach_only_the_reporters_on_file_and_only_once(world, monkeypat
 def test_a_letter_goes_only_to_plain_addresses_from_identitas():
     """The Email cell is partner text: a list, a display name or an injected header line
     never becomes a recipient."""
-    from monev.monitoring.letters import plain_addresses
+    from monev.partners.outbox import plain_addresses
 
     hostile = ["a@x.go.id, evil@y.com", "A <evil@y.com>", "a@x.go.id\r\nBcc: evil@y.com",
                "a@x.go.id;evil@y.com", "not an address", "", None, "@x.go.id"]
@@ -138,7 +138,7 @@ def test_a_broken_monitoring_date_is_a_usage_error_naming_what_to_type(as_of, tm
 @pytest.mark.parametrize("kode", ["../../etc", "BU001/../x", ".hidden", "a b", "",
                                   "é", "x" * 80, "..", "BU001\x00"])
 def test_a_partner_code_that_is_no_plain_name_never_names_a_path(kode):
-    from monev.monitoring.letters import folder_name
+    from monev.partners.outbox import folder_name
 
     folder = folder_name(kode)
     assert folder.startswith("mitra-") and "/" not in folder and ".." not in folder

@@ -3,7 +3,8 @@
 -- latest register copy that lists it, or, for a number that reports name but no register
 -- copy lists, an inferred row with empty attributes. Current rows have the stable key
 -- `current_agreement_key(nomor_perjanjian)`, which the facts carry as their foreign key;
--- older rows keep a key of their copy and row.
+-- older rows keep a key of their copy and row. `kode_mitra`: the partner its Mitra names
+-- in the latest partner-master copy loaded (macro `partner_of_name`).
 with copies as (
     select
         load_id,
@@ -31,6 +32,13 @@ listed as (
     where r.accepted
 ),
 
+partner_copy as (
+    select load_id from {{ ref('stg_spreadsheet__file_receipts') }}
+    where kind = 'partner_master' and status = 'loaded'
+    order by {{ latest_first() }}
+    limit 1
+),
+
 reported as (
     select nomor_perjanjian from {{ ref('stg_spreadsheet__reports') }}
     union
@@ -46,6 +54,7 @@ select
     l.jenis,
     l.nomor_induk,
     l.mitra_name,
+    {{ partner_of_name('l.mitra_name', '(select load_id from partner_copy)') }} as kode_mitra,
     l.tanggal_tanda_tangan,
     l.tanggal_berakhir,
     l.ruang_lingkup,
@@ -70,6 +79,7 @@ select
     null as jenis,
     null as nomor_induk,
     null as mitra_name,
+    null as kode_mitra,
     null::date as tanggal_tanda_tangan,
     null::date as tanggal_berakhir,
     null as ruang_lingkup,

@@ -87,3 +87,13 @@ class EvaluationPeriod:
 
     def __str__(self) -> str:
         return f"{self.year} as of {self.as_of}"
+
+
+def due_date(tahun: int, semester: int) -> dt.date:
+    """A semester report's due date: 15 July of Y for semester I, 15 January of Y+1 for II."""
+    return dt.date(tahun, 7, 15) if semester == 1 else dt.date(tahun + 1, 1, 15)
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """The end of ``day`` in Jakarta (a report received before it is received that day)."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), JAKARTA)

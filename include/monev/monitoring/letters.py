@@ -9,21 +9,18 @@ bytes."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import psycopg
 
-from monev import config
+from monev.evaluation.period import due_date
 from monev.monitoring.date import MonitoringDate
+from monev.partners.outbox import CONTACT, plain_addresses, write
 from monev.report.formats import tanggal
 from monev.report.pdf import write_pdfs
 
-CONTACT = {"unit": "Direktorat Kerja Sama, Deputi Hukum dan Kerja Sama, Badan Narkotika "
-                   "Nasional Republik Indonesia", "email": "kerjasama@bnn.go.id"}
 # what each warning asks of the partner, in the letter's words
 EXPECTED = {
     "rencana_aksi_belum_ada": "Kirimkan rencana aksi tahun {tahun} (lembar Rencana Aksi pada "
@@ -35,31 +32,12 @@ EXPECTED = {
                        "perjanjian berakhir.",
     "data_perlu_perbaikan": "Perbaiki baris laporan yang ditolak, lalu kirim ulang berkasnya.",
 }
-SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-# one plain address: no list, no display name, no header line
-ADDRESS = re.compile(r"[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+")
 
 
 def next_due_date(day: dt.date) -> dt.date:
     """The next semester due date on or after ``day`` (15 January, 15 July)."""
-    for candidate in (dt.date(day.year, 1, 15), dt.date(day.year, 7, 15)):
-        if candidate >= day:
-            return candidate
-    return dt.date(day.year + 1, 1, 15)
-
-
-def plain_addresses(values) -> list[str]:
-    """The addresses a letter may go to: each value that is one plain address (an
-    Identitas cell is partner text: a list, a display name or a header line is refused)."""
-    return sorted({v.strip() for v in values if v and ADDRESS.fullmatch(v.strip())})
-
-
-def folder_name(kode_mitra: str) -> str:
-    """The partner's outbox folder: its code when that is a plain name, else a digest of
-    it (a code from a spreadsheet never names a path)."""
-    if SAFE_FOLDER.fullmatch(kode_mitra) and ".." not in kode_mitra:
-        return kode_mitra
-    return "mitra-" + hashlib.sha256(kode_mitra.encode()).hexdigest()[:16]
+    return min(due for due in (due_date(day.year - 1, 2), due_date(day.year, 1),
+                               due_date(day.year, 2)) if due >= day)
 
 
 @dataclass
@@ -102,8 +80,7 @@ def write_letters(conninfo: str, date: MonitoringDate, outbox: Path) -> list[Let
             tanggal=tanggal(date.as_of), batas=tanggal(next_due_date(date.as_of)),
             nama_mitra=partner["nama"] or kode_mitra, kode_mitra=kode_mitra,
             agreements=agreements, contact=CONTACT)
-        folder = config.private_dir(outbox / folder_name(kode_mitra))
-        path = config.write_private(folder / f"surat_peringatan_{date}.html", html)
+        path = write(outbox, kode_mitra, f"surat_peringatan_{date}.html", html)
         recipients = plain_addresses(a["email"] for a in agreements)
         letters.append(Letter(kode_mitra, partner["nama"], path, recipients))
     printed = set(write_pdfs([(letter.path, letter.path.with_suffix(".pdf"))

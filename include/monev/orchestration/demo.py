@@ -104,6 +104,13 @@ def run_demo() -> int:
                                       home / "exports" / f"monitoring_{monitored}")
     print(f"\n  early warning of {monitored}:      {early_warning}")
     print(f"  letters to partners ({len(letters)}):     {home / 'outbox'}")
+    receipts = sorted((home / "outbox").glob("*/tanda_terima_*.html"))
+    templates = sorted((home / "outbox").glob("*/Laporan_*.xlsx"))
+    cards = sorted((home / "outbox").glob(f"*/rapor_{period.year}.html"))
+    partner = home / "outbox" / "<kode_mitra>"
+    print(f"  receipts ({len(receipts)}):  {partner}/tanda_terima_*.html")
+    print(f"  report cards ({len(cards)}):  {partner}/rapor_{period.year}.html")
+    print(f"  pre-filled templates ({len(templates)}):  {partner}/Laporan_*.xlsx")
     print(f"\n  evaluation {period}, exported marts:")
     for path in files:
         print(f"    {path}")

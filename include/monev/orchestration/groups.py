@@ -1,21 +1,34 @@
-"""Task groups more than one DAG runs, defined once: refreshing the inputs before an
-evaluation or a monitoring date is built (an ingestion pass of the drop folder, a full
-sweep of the form API, then the warehouse models)."""
+"""Tasks more than one DAG runs, defined once: refreshing the inputs before an evaluation
+or a monitoring date is built (an ingestion pass of the drop folder, a full sweep of the
+form API, then the warehouse models), and the partners' receipts after a load."""
 
 from __future__ import annotations
 
 from airflow.sdk import task
-from cosmos import DbtTaskGroup
 
 from monev.orchestration import assets, tasks
-from monev.orchestration.cosmos_config import cosmos_configs
 
 INPUT_TASK_IDS = ["ingest_drop_folder", "sweep_form_records"]
 
 
+def receipts():
+    """A task writing (and mailing) the receipts of what was loaded; it runs whatever
+    became of the tasks before it: a file loaded is owed its receipt."""
+
+    @task(task_id="receipts", trigger_rule="all_done", inlets=[assets.reconciliation()])
+    def write_receipts() -> dict:
+        return tasks.write_and_send_receipts()
+
+    return write_receipts()
+
+
 def refresh_inputs():
-    """Adds the ingestion pass, the form sweep and the warehouse group to the DAG being
-    defined; returns ([ingest, sweep], warehouse) to be wired by the DAG."""
+    """Adds the ingestion pass, the form sweep, the warehouse group and the receipts (after
+    the warehouse, which resolves agreements to partners) to the DAG being defined;
+    returns ([ingest, sweep], warehouse) to be wired by the DAG."""
+    from cosmos import DbtTaskGroup  # here: the ingestion DAGs parse without Cosmos
+
+    from monev.orchestration.cosmos_config import cosmos_configs
 
     @task(task_id=INPUT_TASK_IDS[0], inlets=[assets.drop_folder()],
           outlets=assets.drop_tables())
@@ -29,4 +42,5 @@ def refresh_inputs():
 
     warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
         exclude=["tag:evaluation", "tag:monitoring"], operator_args=tasks.AFTER_SKIPPABLE))
+    warehouse >> receipts()
     return [ingest_drop_folder(), sweep_form_records()], warehouse

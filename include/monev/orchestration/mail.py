@@ -1,6 +1,7 @@
 """E-mail through Airflow's SMTP provider (connection ``monev_smtp``). A letter goes to the
-reporters' addresses on file for its partner's agreements and to nobody else (no cc, no
-bcc), and the same bytes to the same addresses are never sent twice (``audit.letter_sent``).
+reporters' addresses on file for its partner's agreements, a receipt or report card to the
+addresses its document names, and to nobody else (no cc, no bcc); the same bytes to the
+same addresses are never sent twice (``audit.letter_sent``, ``audit.receipt``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 import psycopg
 
 from monev.monitoring.letters import Letter
+from monev.partners.receipts import Receipt
 from monev.report.formats import tanggal
 
 log = logging.getLogger(__name__)
@@ -53,4 +55,30 @@ def send_letters(letters: list[Letter], as_of, conninfo: str) -> list[str]:
                          [as_of, letter.kode_mitra, letter.recipients, digest])
             conn.commit()
             sent.append(letter.kode_mitra)
+    return sent
+
+
+def send_documents(documents: list[Receipt], conninfo: str) -> list[str]:
+    """Send each receipt or report card that has recipients and was not sent as it is;
+    returns the source keys sent. Each sending is recorded in ``audit.receipt``."""
+    from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+    sent = []
+    addressed = [d for d in documents if d.recipients]
+    if not addressed:
+        return sent
+    with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as hook, psycopg.connect(conninfo) as conn:
+        for doc in addressed:
+            if conn.execute("SELECT 1 FROM audit.receipt WHERE event = 'sent' AND sha256 = %s"
+                            " AND recipients = %s", [doc.sha256, doc.recipients]).fetchone():
+                continue
+            hook.send_email_smtp(to=doc.recipients, subject=doc.subject,
+                                 html_content=doc.path.read_text(encoding="utf-8"),
+                                 files=[str(doc.pdf)] if doc.pdf else None)
+            conn.execute("INSERT INTO audit.receipt (document, source_key, event, kode_mitra,"
+                         " path, sha256, recipients) VALUES (%s, %s, 'sent', %s, %s, %s, %s)",
+                         [doc.document, doc.source_key, doc.kode_mitra, str(doc.path),
+                          doc.sha256, doc.recipients])
+            conn.commit()
+            sent.append(doc.source_key)
     return sent

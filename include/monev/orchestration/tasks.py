@@ -161,6 +161,42 @@ def write_and_send_letters(date: dict) -> dict:
     return {"letters": [str(letter.path) for letter in letters], "sent_to": sent}
 
 
+def write_and_send_receipts() -> dict:
+    """A receipt for every file and form day not yet given one, in MONEV_HOME/outbox,
+    e-mailed when the ``monev_smtp`` connection exists."""
+    from monev.orchestration.mail import send_documents, smtp_configured
+    from monev.partners.outbox import outbox
+    from monev.partners.receipts import write_receipts
+
+    receipts = write_receipts(transformer_url(), outbox())
+    sent = send_documents(receipts, transformer_url()) if smtp_configured() else []
+    return {"receipts": [str(r.path) for r in receipts], "sent": sent}
+
+
+def write_and_send_rapor(period: dict) -> dict:
+    """The partners' report cards of the published period in MONEV_HOME/outbox, e-mailed
+    when the ``monev_smtp`` connection exists."""
+    from monev.orchestration.mail import send_documents, smtp_configured
+    from monev.partners.outbox import outbox
+    from monev.partners.rapor import write_rapor
+
+    cards = write_rapor(transformer_url(), EvaluationPeriod.from_xcom(period), outbox())
+    sent = send_documents(cards, transformer_url()) if smtp_configured() else []
+    return {"rapor": [str(c.path) for c in cards], "sent": sent}
+
+
+def write_partner_templates(day: str | None, logical_date=None) -> dict:
+    """Pre-filled templates of the semester due next after ``day`` (else the run's day in
+    Jakarta) in MONEV_HOME/outbox, once per register copy."""
+    from monev.evaluation.period import JAKARTA, parse_date
+    from monev.partners.outbox import outbox
+    from monev.partners.prefilled import write_templates_once
+
+    when = parse_date(day) if day else (logical_date or dt.datetime.now(dt.UTC)).astimezone(
+        JAKARTA).date()
+    return write_templates_once(transformer_url(), when, outbox())
+
+
 def write_report(period: dict) -> str:
     """The staff report (HTML, Bahasa Indonesia) of the published period."""
     from monev.report.html import write_report as write

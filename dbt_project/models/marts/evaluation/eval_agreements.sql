@@ -32,21 +32,15 @@ agreements as (
 resolved as (
     select
         a.nomor_perjanjian,
-        min(n.kode_mitra) as kode_mitra,
-        count(distinct n.kode_mitra) as candidates
+        {{ partner_of_name('a.mitra_name', 'pc.load_id') }} as kode_mitra
     from agreements as a
     cross join partner_copy as pc
-    left join {{ ref('int_partner_names') }} as n
-        on
-            pc.load_id = n.partner_master_load_id
-            and {{ normalise_name('a.mitra_name') }} = n.name_key
-    group by a.nomor_perjanjian
 ),
 
 in_force as (
     select
         a.*,
-        case when r.candidates = 1 then r.kode_mitra end as kode_mitra,
+        r.kode_mitra,
         case
             when a.is_cancelled then 0
             else {{ days_in_force('a.tanggal_tanda_tangan', 'a.tanggal_berakhir', 'p.year_start', 'p.year_end') }}

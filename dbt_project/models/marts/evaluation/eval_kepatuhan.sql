@@ -1,70 +1,9 @@
--- Reporting compliance C of each agreement: for each expected semester (one in which the
--- agreement itself is in force at least one day), the earliest received report of it or
--- its roll-up members (every workbook, superseded ones too; form records by semester, not
--- not-approved) scores 1 on or before the due date, 0.5 later, 0 if none. C = mean.
-with reports as (
-    select
-        w.nomor_perjanjian,
-        w.semester,
-        w.received_at
-    from {{ ref('eval_workbooks') }} as w
-    cross join {{ ref('eval_period') }} as p
-    where w.tahun = p.tahun
-    union all
-    select
-        r.nomor_perjanjian,
-        r.semester,
-        r.received_at
-    from {{ ref('fct_report') }} as r
-    cross join {{ ref('eval_period') }} as p
-    where
-        r.channel = 'form' and not r.is_not_approved and not r.is_deleted
-        and r.tahun = p.tahun and r.received_at < p.cutoff_at
-),
-
-expected as (
-    select
-        nomor_perjanjian,
-        1 as semester
-    from {{ ref('eval_agreements') }}
-    where days_in_force_s1 > 0
-    union all
-    select
-        nomor_perjanjian,
-        2 as semester
-    from {{ ref('eval_agreements') }}
-    where days_in_force_s2 > 0
-),
-
-semesters as (
-    select
-        e.nomor_perjanjian,
-        e.semester,
-        min(r.received_at) as first_received_at
-    from expected as e
-    left join {{ ref('eval_rollup') }} as u on e.nomor_perjanjian = u.nomor_perjanjian
-    left join reports as r on u.member_nomor = r.nomor_perjanjian and e.semester = r.semester
-    group by e.nomor_perjanjian, e.semester
-),
-
-scored as (
-    select
-        s.nomor_perjanjian,
-        s.semester,
-        s.first_received_at,
-        case
-            when s.first_received_at is null then 0
-            when s.first_received_at < case s.semester when 1 then p.s1_due_at else p.s2_due_at end then 1
-            else 0.5
-        end as semester_score
-    from semesters as s
-    cross join {{ ref('eval_period') }} as p
-)
-
+-- Reporting compliance C of each agreement: the mean score of its expected semesters
+-- (eval_semester_reports); 0 when none is expected.
 select
     a.nomor_perjanjian,
     coalesce(avg(s.semester_score), 0) as kepatuhan,
     count(s.semester) as expected_semesters
 from {{ ref('eval_agreements') }} as a
-left join scored as s on a.nomor_perjanjian = s.nomor_perjanjian
+left join {{ ref('eval_semester_reports') }} as s on a.nomor_perjanjian = s.nomor_perjanjian
 group by a.nomor_perjanjian

@@ -1,0 +1,59 @@
+"""The partners' outbox (``MONEV_HOME/outbox/<folder>/``) and whom a document may go to.
+
+A partner code or an e-mail address comes from a spreadsheet cell: a code names a folder
+only when it is a plain name, and a cell becomes a recipient only when it is one plain
+address. One home for both rules, used by letters, receipts and report cards."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import jinja2
+
+from monev import config
+
+CONTACT = {"unit": "Direktorat Kerja Sama, Deputi Hukum dan Kerja Sama, Badan Narkotika "
+                   "Nasional Republik Indonesia", "email": "kerjasama@bnn.go.id"}
+DIREKTORAT = "direktorat"      # files the Directorate itself sends (register, partner master)
+UNKNOWN = "tidak-dikenal"      # files whose partner cannot be told
+SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# one plain address: no list, no display name, no header line
+ADDRESS = re.compile(r"[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+")
+
+
+def outbox() -> Path:
+    return config.monev_home() / "outbox"
+
+
+def folder_name(kode_mitra: str) -> str:
+    """The partner's outbox folder: its code when that is a plain name, else a digest of
+    it (a code from a spreadsheet never names a path)."""
+    if SAFE_FOLDER.fullmatch(kode_mitra) and ".." not in kode_mitra:
+        return kode_mitra
+    return "mitra-" + hashlib.sha256(kode_mitra.encode()).hexdigest()[:16]
+
+
+def is_address(value: str | None) -> bool:
+    return bool(value) and ADDRESS.fullmatch(value.strip()) is not None
+
+
+def plain_addresses(values) -> list[str]:
+    """The addresses a document may go to: each value that is one plain address (an
+    Identitas cell is partner text: a list, a display name or a header line is refused)."""
+    return sorted({v.strip() for v in values if is_address(v)})
+
+
+def write(root: Path, kode_mitra: str, name: str, content: str | bytes) -> Path:
+    """Write one document into the partner's folder (private to monev's user)."""
+    folder = config.private_dir(root / folder_name(kode_mitra))
+    return config.write_private(folder / name, content)
+
+
+def environment() -> jinja2.Environment:
+    """Jinja2 for partner documents: every value escaped, a missing one an error."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True)

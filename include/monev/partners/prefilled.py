@@ -1,0 +1,279 @@
+"""Pre-filled report templates: one workbook per agreement in force in a semester, made so
+that a partner can hardly send a bad one.
+
+``Laporan_<kode_mitra>_<Y>_S<S>_<nomor>.xlsx`` (the drop folder's naming rule) with
+``Identitas`` filled and locked where monev knows the answer, ``Rencana Aksi`` pre-filled
+from the agreement's latest plan of the year, ``Realisasi`` with Excel data validation
+(item numbers from the plan, dates of the year, numbers >= 0, the 38 provinces), header
+rows locked, and a ``Petunjuk`` sheet in Bahasa Indonesia. Every sheet satisfies the
+sources' rules as written (headers, labels, value forms): a filled template parses with
+no problem (tests/partners/test_prefilled.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from monev import config
+from monev.evaluation.period import due_date
+from monev.partners import outbox
+from monev.report.formats import tanggal
+from monev.sources.parsers import IDENTITAS_FIELDS, REALISASI_COLUMNS, RENCANA_AKSI_COLUMNS
+from monev.sources.values import BIDANG
+
+BLANK_ROWS = 50          # rows offered for new items / activities
+REALISASI_ROWS = 500     # rows of Realisasi carrying validation
+HEADER = PatternFill("solid", fgColor="DDDDDD")
+UNLOCKED = Protection(locked=False)
+SEMESTER_TEXT = {1: "I", 2: "II"}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    nomor_perjanjian: str
+    kode_mitra: str
+    nama_instansi: str
+
+
+def semester_bounds(tahun: int, semester: int) -> tuple[dt.date, dt.date]:
+    return ((dt.date(tahun, 1, 1), dt.date(tahun, 6, 30)) if semester == 1
+            else (dt.date(tahun, 7, 1), dt.date(tahun, 12, 31)))
+
+
+def semester_due_next(day: dt.date) -> tuple[int, int]:
+    """The (year, semester) whose report falls due next on or after ``day``."""
+    for tahun, semester in ((day.year - 1, 2), (day.year, 1), (day.year, 2)):
+        if due_date(tahun, semester) >= day:
+            return tahun, semester
+    raise AssertionError("unreachable: 15 January of the next year is always ahead")
+
+
+def file_name(agreement: Agreement, tahun: int, semester: int) -> str:
+    """Laporan_<kode>_<Y>_S<S>_<nomor>.xlsx: the nomor as letters, digits and dashes."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", agreement.nomor_perjanjian).strip("-")[:48]
+    if not slug:
+        slug = hashlib.sha256(agreement.nomor_perjanjian.encode()).hexdigest()[:12]
+    return (f"Laporan_{outbox.folder_name(agreement.kode_mitra)}_{tahun}_S{semester}_"
+            f"{slug}.xlsx")
+
+
+def agreements_in_force(conn, tahun: int, semester: int) -> tuple[list[Agreement], list[str]]:
+    """The register's agreements in force at least one day of the semester (not cancelled),
+    with their partner; and the numbers left out because no partner could be resolved."""
+    start, end = semester_bounds(tahun, semester)
+    rows = conn.execute(
+        """SELECT a.nomor_perjanjian, a.kode_mitra, coalesce(p.nama_resmi, a.mitra_name)
+           FROM marts.dim_agreement a
+           LEFT JOIN marts.dim_partner_current p ON p.kode_mitra = a.kode_mitra
+           WHERE a.is_current AND a.in_latest_register
+             AND coalesce(a.status, '') <> 'Dibatalkan'
+             AND a.tanggal_tanda_tangan <= %s AND a.tanggal_berakhir >= %s
+           ORDER BY a.nomor_perjanjian COLLATE "C" """, [end, start]).fetchall()
+    found = [Agreement(n, k, nama or "") for n, k, nama in rows if k]
+    return found, [n for n, k, _ in rows if not k]
+
+
+def latest_plan(conn, nomor: str, tahun: int) -> list[tuple]:
+    """The items of the agreement's latest readable Rencana Aksi of the year, as accepted."""
+    return conn.execute(
+        """SELECT item_no, bidang, kegiatan, indikator, satuan, target, anggaran, provinsi
+           FROM marts.fct_commitment
+           WHERE nomor_perjanjian = %s AND tahun = %s AND is_latest_copy AND passed_ingestion
+           ORDER BY item_no""", [nomor, tahun]).fetchall()
+
+
+def provinces(conn) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT nama_provinsi FROM marts.dim_region ORDER BY kode_provinsi").fetchall()]
+
+
+def _header(sheet, headers: list[str], row: int = 1) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = sheet.cell(row=row, column=col, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER
+    sheet.freeze_panes = sheet.cell(row=row + 1, column=1)
+
+
+def _unlock(sheet, first_row: int, last_row: int, columns: int) -> None:
+    for row in sheet.iter_rows(min_row=first_row, max_row=last_row, max_col=columns):
+        for cell in row:
+            cell.protection = UNLOCKED
+
+
+def _protect(sheet) -> None:
+    """Headers locked (no password: protection guards against slips, not people)."""
+    sheet.protection.sheet = True
+    sheet.protection.formatRows = False
+    sheet.protection.formatColumns = False
+
+
+def _validation(sheet, rule: DataValidation, ref: str) -> None:
+    rule.showErrorMessage = True
+    rule.errorTitle = "Isian tidak sesuai"
+    sheet.add_data_validation(rule)
+    rule.add(ref)
+
+
+def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
+          province_names: list[str]) -> Workbook:
+    wb = Workbook()
+    petunjuk = wb.active
+    petunjuk.title = "Petunjuk"
+    for line in _instructions(agreement, tahun, semester):
+        petunjuk.append([line])
+    petunjuk.column_dimensions["A"].width = 110
+
+    identitas = wb.create_sheet("Identitas")
+    known = {"nama_instansi": agreement.nama_instansi,
+             "nomor_perjanjian": agreement.nomor_perjanjian, "tahun": tahun,
+             "semester": SEMESTER_TEXT[semester]}
+    for row, field in enumerate(IDENTITAS_FIELDS, start=1):
+        identitas.cell(row=row, column=1, value=field.header).font = Font(bold=True)
+        value = identitas.cell(row=row, column=2, value=known.get(field.key))
+        if field.key not in known:
+            value.protection = UNLOCKED
+        if field.key == "tanggal_laporan":
+            value.number_format = "DD/MM/YYYY"
+    identitas.column_dimensions["A"].width = 20
+    identitas.column_dimensions["B"].width = 50
+    _protect(identitas)
+
+    rencana = wb.create_sheet("Rencana Aksi")
+    _header(rencana, [c.header for c in RENCANA_AKSI_COLUMNS])
+    for row, item in enumerate(plan, start=2):
+        for col, value in enumerate(item, start=1):
+            rencana.cell(row=row, column=col, value=value)
+    last_plan_row = len(plan) + 1 + BLANK_ROWS
+    _unlock(rencana, 2, last_plan_row, len(RENCANA_AKSI_COLUMNS))
+    bidang = DataValidation(type="list", formula1='"' + ",".join(BIDANG) + '"',
+                            allow_blank=True)
+    bidang.error = "Pilih bidang dari daftar."
+    _validation(rencana, bidang, f"B2:B{last_plan_row}")
+    for column in ("F", "G"):
+        number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                                allow_blank=True)
+        number.error = "Tulis angka 0 atau lebih."
+        _validation(rencana, number, f"{column}2:{column}{last_plan_row}")
+    _protect(rencana)
+
+    pilihan = wb.create_sheet("Pilihan")
+    pilihan.append(["Provinsi", "No Rencana Aksi"])
+    numbers = [item[0] for item in plan]
+    for i in range(max(len(province_names), len(numbers))):
+        pilihan.append([province_names[i] if i < len(province_names) else None,
+                        numbers[i] if i < len(numbers) else None])
+    pilihan.sheet_state = "hidden"
+
+    realisasi = wb.create_sheet("Realisasi")
+    _header(realisasi, [c.header for c in REALISASI_COLUMNS])
+    last = REALISASI_ROWS + 1
+    _unlock(realisasi, 2, last, len(REALISASI_COLUMNS))
+    if numbers:
+        item = DataValidation(type="list", formula1=f"Pilihan!$B$2:$B${len(numbers) + 1}",
+                              allow_blank=False)
+        item.error = "Pilih No Rencana Aksi dari butir pada lembar Rencana Aksi."
+    else:
+        item = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1")
+        item.error = "Tulis nomor butir rencana aksi (bilangan bulat)."
+    _validation(realisasi, item, f"B2:B{last}")
+    start, end = dt.date(tahun, 1, 1), dt.date(tahun, 12, 31)
+    day = DataValidation(type="date", operator="between", formula1=f"DATE({start.year},1,1)",
+                         formula2=f"DATE({end.year},12,31)")
+    day.error = f"Tulis tanggal kegiatan pada tahun {tahun}."
+    _validation(realisasi, day, f"C2:C{last}")
+    for row in range(2, last + 1):
+        realisasi.cell(row=row, column=3).number_format = "DD/MM/YYYY"
+    province = DataValidation(type="list",
+                              formula1=f"Pilihan!$A$2:$A${len(province_names) + 1}",
+                              allow_blank=True)
+    province.error = "Pilih provinsi dari daftar 38 provinsi."
+    _validation(realisasi, province, f"E2:E{last}")
+    for column in ("G", "H", "I"):
+        number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                                allow_blank=column != "G")
+        number.error = "Tulis angka 0 atau lebih."
+        _validation(realisasi, number, f"{column}2:{column}{last}")
+    _protect(realisasi)
+    stamp = dt.datetime.combine(semester_bounds(tahun, semester)[0], dt.time())
+    wb.properties.created = wb.properties.modified = stamp
+    wb.properties.creator = "monev — Direktorat Kerja Sama BNN"
+    return wb
+
+
+def _instructions(agreement: Agreement, tahun: int, semester: int) -> list[str]:
+    due = due_date(tahun, semester)
+    return [
+        f"Laporan semester {SEMESTER_TEXT[semester]} tahun {tahun} — perjanjian "
+        f"{agreement.nomor_perjanjian}",
+        "",
+        "1. Lembar Identitas sudah terisi nomor perjanjian, tahun, dan semester; lengkapi "
+        "Nama Pelapor, Jabatan, Email, dan Tanggal Laporan.",
+        "2. Lembar Rencana Aksi berisi rencana aksi terakhir yang kami terima untuk tahun "
+        "ini. Perbarui bila ada perubahan; setiap butir harus memiliki No yang berbeda.",
+        "3. Lembar Realisasi: satu baris untuk setiap kegiatan. No Rencana Aksi, Tanggal "
+        "Kegiatan, dan Capaian wajib diisi. Capaian ditulis dalam satuan butir rencana aksi.",
+        "4. Angka ditulis tanpa satuan; bila diketik sebagai teks, gunakan koma untuk desimal "
+        "dan titik untuk ribuan (1.250 atau 1,5).",
+        "5. Pilih Provinsi dari daftar 38 provinsi.",
+        "6. Jangan mengubah nama lembar atau judul kolom.",
+        f"7. Kirim berkas paling lambat {tanggal(due)} tanpa mengubah "
+        "nama berkasnya. Berkas yang dikirim ulang menggantikan berkas sebelumnya.",
+        "8. Setiap berkas yang diterima mendapat tanda terima yang menyebut baris yang "
+        "perlu diperbaiki.",
+        "",
+        f"Pertanyaan: {outbox.CONTACT['unit']}, {outbox.CONTACT['email']}.",
+    ]
+
+
+def write_templates(conninfo: str, tahun: int, semester: int,
+                    out: Path) -> tuple[list[Path], list[str]]:
+    """Write a template per agreement in force into ``out/<kode_mitra>/``; returns the
+    paths written and the agreement numbers left out (no partner resolved)."""
+    written = []
+    with psycopg.connect(conninfo) as conn:
+        agreements, unresolved = agreements_in_force(conn, tahun, semester)
+        names = provinces(conn)
+        for agreement in agreements:
+            wb = build(agreement, tahun, semester,
+                       latest_plan(conn, agreement.nomor_perjanjian, tahun), names)
+            folder = config.private_dir(out / outbox.folder_name(agreement.kode_mitra))
+            path = folder / file_name(agreement, tahun, semester)
+            wb.save(path)
+            path.chmod(0o600)
+            written.append(path)
+    return written, unresolved
+
+
+def write_templates_once(conninfo: str, day: dt.date, root: Path) -> dict:
+    """After a register load: the templates of the semester due next after ``day``, unless
+    they were written from this register copy already (recorded in ``audit.receipt``)."""
+    tahun, semester = semester_due_next(day)
+    with psycopg.connect(conninfo) as conn:
+        latest = conn.execute(
+            "SELECT load_id FROM raw.file_receipt WHERE kind = 'register' AND status = 'loaded'"
+            " ORDER BY received_at DESC, file_name COLLATE \"C\" DESC LIMIT 1").fetchone()
+        if latest is None:
+            return {"written": [], "note": "no register loaded"}
+        key = f"templat:{tahun}:S{semester}:{latest[0]}"
+        if conn.execute("SELECT 1 FROM audit.receipt WHERE source_key = %s LIMIT 1",
+                        [key]).fetchone():
+            return {"written": [], "note": f"templates of {tahun} S{semester} are current"}
+    written, unresolved = write_templates(conninfo, tahun, semester, root)
+    with psycopg.connect(conninfo) as conn:
+        for path in written:
+            conn.execute(
+                "INSERT INTO audit.receipt (document, source_key, event, kode_mitra, path,"
+                " sha256) VALUES ('templat', %s, 'written', %s, %s, %s)",
+                [key, path.parent.name, str(path),
+                 hashlib.sha256(path.read_bytes()).hexdigest()])
+    return {"written": [str(p) for p in written], "unresolved": unresolved,
+            "semester": f"{tahun} S{semester}"}

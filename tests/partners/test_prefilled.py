@@ -1,0 +1,161 @@
+"""Pre-filled templates on the samples: one per agreement in force, Identitas and Rencana
+Aksi filled from the warehouse, validation and locked headers in place; filled in by a
+test (openpyxl), a template parses exactly as the same values in a hand-made workbook,
+ingests with no quarantined row, and its activities count in the evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from support.warehouse import WAREHOUSE_ONLY, empty_scratch, load_samples, query
+
+from monev.evaluation.period import EvaluationPeriod
+from monev.generate.xlsx import write_workbook
+from monev.load.drop import ingest_folder
+from monev.partners.prefilled import file_name, semester_due_next, write_templates
+from monev.sources.parsers import REALISASI_COLUMNS, parse_partner_report
+from monev.transform.dbt import dbt
+
+YEAR, SEMESTER = 2025, 2
+
+
+@pytest.fixture(scope="module")
+def world(scratch, tmp_path_factory):
+    empty_scratch(scratch, "reconciliation", "receipt")
+    work = tmp_path_factory.mktemp("templates")
+    load_samples(scratch, work / "drop", "templates")
+    written, unresolved = write_templates(scratch.url("monev_auditor"), YEAR, SEMESTER,
+                                          work / "out")
+    return {"endpoint": scratch, "work": work, "written": written, "unresolved": unresolved}
+
+
+def _in_force(url):
+    return query(url, """SELECT nomor_perjanjian, kode_mitra FROM marts.dim_agreement
+        WHERE is_current AND in_latest_register AND coalesce(status, '') <> 'Dibatalkan'
+          AND tanggal_tanda_tangan <= '2025-12-31' AND tanggal_berakhir >= '2025-07-01'""")
+
+
+def test_one_template_per_agreement_in_force_in_its_partners_folder(world):
+    expected = _in_force(world["endpoint"].url())
+    plans = [openpyxl.load_workbook(p)["Rencana Aksi"]["A2"].value for p in world["written"]]
+    assert any(plans)  # pre-filled from the warehouse, from the first row under the header
+    assert len(world["written"]) == sum(1 for _, k in expected if k) > 0
+    assert sorted(world["unresolved"]) == sorted(n for n, k in expected if not k)
+    for path in world["written"]:
+        assert path.name.startswith(f"Laporan_{path.parent.name}_{YEAR}_S{SEMESTER}_")
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_identitas_and_rencana_aksi_come_from_the_warehouse(world):
+    url = world["endpoint"].url()
+    for nomor, kode in _in_force(url):
+        if not kode:
+            continue
+        [path] = [p for p in world["written"] if p.parent.name == kode
+                  and openpyxl.load_workbook(p)["Identitas"]["B2"].value == nomor]
+        wb = openpyxl.load_workbook(path)
+        identitas = {r[0].value: r[1].value for r in wb["Identitas"].iter_rows()}
+        assert (identitas["Tahun"], identitas["Semester"]) == (YEAR, "II")
+        plan = query(url, """SELECT item_no, bidang, target FROM marts.fct_commitment
+            WHERE nomor_perjanjian = %s AND tahun = %s AND is_latest_copy AND passed_ingestion
+            ORDER BY item_no""", [nomor, YEAR])
+        rows = [(r[0].value, r[1].value, Decimal(str(r[5].value)))
+                for r in wb["Rencana Aksi"].iter_rows(min_row=2) if r[0].value is not None]
+        assert rows == [(n, b, Decimal(t)) for n, b, t in plan], nomor
+
+
+def test_validation_protection_and_petunjuk(world):
+    wb = openpyxl.load_workbook(world["written"][0])
+    assert wb.sheetnames[0] == "Petunjuk"
+    assert any("15 Januari 2026" in (c.value or "") for c in wb["Petunjuk"]["A"])
+    realisasi = wb["Realisasi"]
+    rules = {str(v.sqref).split(":")[0]: v for v in realisasi.data_validations.dataValidation}
+    assert rules["B2"].type in ("list", "whole")
+    assert rules["C2"].type == "date" and rules["E2"].type == "list"
+    assert all(rules[c].type == "decimal" and rules[c].operator == "greaterThanOrEqual"
+               and rules[c].formula1 == "0" for c in ("G2", "H2", "I2"))
+    assert len(wb["Pilihan"]["A"]) - 1 == 38 and wb["Pilihan"].sheet_state == "hidden"
+    bidang = {str(v.sqref).split(":")[0]: v
+              for v in wb["Rencana Aksi"].data_validations.dataValidation}["B2"]
+    assert "Rehabilitasi" in bidang.formula1
+    for name in ("Identitas", "Rencana Aksi", "Realisasi"):
+        assert wb[name].protection.sheet, name
+    assert realisasi["A1"].protection.locked and not realisasi["A2"].protection.locked
+    assert wb["Identitas"]["B2"].protection.locked  # the agreement number is monev's
+    assert not wb["Identitas"]["B5"].protection.locked  # the reporter fills in his name
+
+
+def _activities(items: list[int]) -> list[list]:
+    return [[str(i + 1), item, dt.datetime(2025, 8, 1 + i), f"Kegiatan {i}", "Jawa Barat",
+             "Kota Bandung", 3 + i, 40, 1500000, None, None, "https://bukti.example/1"]
+            for i, item in enumerate(items)]
+
+
+def test_a_filled_template_parses_as_a_hand_made_workbook_and_counts(world, tmp_path):
+    endpoint = world["endpoint"]
+    with_plan = [p for p in world["written"]
+                 if openpyxl.load_workbook(p)["Rencana Aksi"]["A2"].value is not None]
+    path = with_plan[0]
+    wb = openpyxl.load_workbook(path)
+    items = [r[0].value for r in wb["Rencana Aksi"].iter_rows(min_row=2)
+             if r[0].value is not None]
+    activities = _activities(items)
+    for row, values in enumerate(activities, start=2):
+        for col, value in enumerate(values, start=1):
+            wb["Realisasi"].cell(row=row, column=col, value=value)
+    for row, value in ((5, "Pelapor Uji"), (6, "Kepala Bagian"), (7, "pelapor@mitra.go.id")):
+        wb["Identitas"].cell(row=row, column=2, value=value)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    filled = drop / path.name
+    wb.save(filled)
+    parsed = parse_partner_report(filled.read_bytes())
+    assert parsed.notes == []
+    for sheet in parsed.sheets.values():
+        assert all(r.accepted for r in sheet.rows), [r.problems for r in sheet.rows]
+    # the same values in a workbook made by hand (no template) parse to the same rows
+    plain = {ws.title: [[c.value for c in r] for r in ws.iter_rows()]
+             for ws in wb.worksheets if ws.title in ("Identitas", "Rencana Aksi", "Realisasi")}
+    hand_made = tmp_path / "Laporan_hand.xlsx"
+    write_workbook(hand_made, {
+        "Identitas": plain["Identitas"], "Rencana Aksi": plain["Rencana Aksi"],
+        "Realisasi": [[c.header for c in REALISASI_COLUMNS]] + [
+            [v.strftime("%d/%m/%Y") if isinstance(v, dt.datetime) else v for v in a]
+            for a in activities]})
+    by_hand = parse_partner_report(hand_made.read_bytes())
+    for table in ("report", "rencana_aksi_row", "realisasi_row"):
+        assert [r.values for r in parsed.sheets[table].rows] == \
+            [r.values for r in by_hand.sheets[table].rows], table
+    # ingested: nothing quarantined; built and evaluated: every activity counted
+    # after the samples' S2 copies of the agreement (13 January), before the due date
+    stamp = dt.datetime(2026, 1, 14, 9, tzinfo=dt.UTC).timestamp()
+    os.utime(filled, (stamp, stamp))
+    ingest_folder(endpoint.url("monev_loader"), drop, "template-round-trip")
+    [(load_id,)] = query(endpoint.url(), "SELECT load_id FROM raw.file_receipt"
+                                         " WHERE file_name = %s", [path.name])
+    assert query(endpoint.url(), "SELECT reason FROM raw.quarantine WHERE load_id = %s",
+                 [load_id]) == []
+    dbt(["run", "--quiet", *WAREHOUSE_ONLY], endpoint)
+    dbt(["run", "--quiet", "--select", "tag:evaluation"], endpoint,
+        EvaluationPeriod.of(YEAR).dbt_vars())
+    trace = query(endpoint.url(), """SELECT DISTINCT row_number, counts, reason
+        FROM evaluation_staging.eval_trace WHERE load_id = %s AND kind = 'outcome'""",
+                  [str(load_id)])
+    assert sorted(trace) == [(row, True, "good, counted")
+                             for row in range(2, 2 + len(activities))]
+
+
+def test_the_semester_due_next_and_file_names():
+    assert semester_due_next(dt.date(2025, 7, 15)) == (2025, 1)
+    assert semester_due_next(dt.date(2025, 7, 16)) == (2025, 2)
+    assert semester_due_next(dt.date(2026, 1, 15)) == (2025, 2)
+    assert semester_due_next(dt.date(2026, 1, 16)) == (2026, 1)
+    from monev.partners.prefilled import Agreement
+
+    hostile = Agreement("../../B/123<x>/2025", "../etc", "")
+    name = file_name(hostile, 2025, 1)
+    assert "/" not in name and "<" not in name and name.startswith("Laporan_mitra-")
