@@ -159,3 +159,22 @@ def test_the_semester_due_next_and_file_names():
     hostile = Agreement("../../B/123<x>/2025", "../etc", "")
     name = file_name(hostile, 2025, 1)
     assert "/" not in name and "<" not in name and name.startswith("Laporan_mitra-")
+
+
+def test_partner_text_starting_with_equals_stays_text_never_a_formula(tmp_path):
+    import zipfile
+
+    from monev.partners.prefilled import Agreement, build
+
+    hostile = "=HYPERLINK(\"http://evil.example\",\"klik\")"
+    agreement = Agreement("NK/1/2025", "KL001", "=cmd|' /C calc'!A0")
+    plan = [(1, "Pencegahan", hostile, "=1+1", "orang", Decimal(10), Decimal(0), "=A1")]
+    path = tmp_path / "t.xlsx"
+    build(agreement, 2025, 1, plan, ["Aceh"]).save(path)
+    with zipfile.ZipFile(path) as z:
+        sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        assert not any(b"<f>" in z.read(n) for n in sheets)
+    wb = openpyxl.load_workbook(path)
+    assert wb["Identitas"]["B1"].value == "=cmd|' /C calc'!A0"
+    assert wb["Identitas"]["B1"].data_type == "s"
+    assert [c.value for c in wb["Rencana Aksi"][2]][2:4] == [hostile, "=1+1"]

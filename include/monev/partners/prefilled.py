@@ -95,6 +95,15 @@ def provinces(conn) -> list[str]:
         "SELECT nama_provinsi FROM marts.dim_region ORDER BY kode_provinsi").fetchall()]
 
 
+def _put(sheet, row: int, column: int, value):
+    """A cell holding ``value`` as data: text from the warehouse is partner text, and text
+    starting with ``=`` stays text, never a formula."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _header(sheet, headers: list[str], row: int = 1) -> None:
     for col, text in enumerate(headers, start=1):
         cell = sheet.cell(row=row, column=col, value=text)
@@ -138,7 +147,7 @@ def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
              "semester": SEMESTER_TEXT[semester]}
     for row, field in enumerate(IDENTITAS_FIELDS, start=1):
         identitas.cell(row=row, column=1, value=field.header).font = Font(bold=True)
-        value = identitas.cell(row=row, column=2, value=known.get(field.key))
+        value = _put(identitas, row, 2, known.get(field.key))
         if field.key not in known:
             value.protection = UNLOCKED
         if field.key == "tanggal_laporan":
@@ -151,7 +160,7 @@ def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
     _header(rencana, [c.header for c in RENCANA_AKSI_COLUMNS])
     for row, item in enumerate(plan, start=2):
         for col, value in enumerate(item, start=1):
-            rencana.cell(row=row, column=col, value=value)
+            _put(rencana, row, col, value)
     last_plan_row = len(plan) + 1 + BLANK_ROWS
     _unlock(rencana, 2, last_plan_row, len(RENCANA_AKSI_COLUMNS))
     bidang = DataValidation(type="list", formula1='"' + ",".join(BIDANG) + '"',
@@ -169,8 +178,8 @@ def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
     pilihan.append(["Provinsi", "No Rencana Aksi"])
     numbers = [item[0] for item in plan]
     for i in range(max(len(province_names), len(numbers))):
-        pilihan.append([province_names[i] if i < len(province_names) else None,
-                        numbers[i] if i < len(numbers) else None])
+        _put(pilihan, i + 2, 1, province_names[i] if i < len(province_names) else None)
+        _put(pilihan, i + 2, 2, numbers[i] if i < len(numbers) else None)
     pilihan.sheet_state = "hidden"
 
     realisasi = wb.create_sheet("Realisasi")
