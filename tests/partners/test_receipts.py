@@ -24,6 +24,7 @@ from monev.partners.receipts import write_receipts
 HOSTILE_NAME = "Laporan_KL001_2025_S2_<script src=x.js>.xlsx"
 CORRECTED = "Laporan_KL001_2025_S1_0004_revisi.xlsx"
 BROKEN = "Laporan_KL001_2025_S2_rusak.xlsx"
+HOSTILE_VALUE = "<img src=x onerror=alert(1)>" + "9" * 400
 
 
 def _touch(path: Path, when: str) -> None:
@@ -43,10 +44,9 @@ def world(scratch, tmp_path_factory):
     # a corrected copy of a sample workbook: one activity's capaian changed
     wb = openpyxl.load_workbook(config.SAMPLES_DIR / "drop" / "Laporan_KL001_2025_S1_0004.xlsx")
     sheet = wb["Realisasi"]
-    for row in sheet.iter_rows(min_row=2):
-        if isinstance(row[6].value, (int, float)):
-            row[6].value = row[6].value + 1
-            break
+    numbers = [row for row in sheet.iter_rows(min_row=2) if isinstance(row[6].value, (int, float))]
+    numbers[0][6].value += 1
+    numbers[1][6].value = HOSTILE_VALUE  # quarantined: not a number
     wb.save(extra / CORRECTED)
     _touch(extra / CORRECTED, "2025-07-12T10:00:00+07:00")
     (extra / BROKEN).write_bytes(b"PK\x03\x04 this is no workbook")
@@ -212,3 +212,10 @@ def test_every_quarantine_reason_of_the_readme_is_explained_in_bahasa_indonesia(
     table = readme[readme.index("Quarantine reason codes"):]
     codes = set(re.findall(r"^\| `([a-z_]+)` \|", table, re.MULTILINE))
     assert len(codes) >= 20 and codes <= set(REASONS)
+
+
+def test_a_hostile_cell_is_shown_escaped_and_cut_short(world):
+    content = _receipt_of(world, CORRECTED).read_text()
+    assert "<img" not in content
+    assert "&lt;img src=x onerror=alert(1)&gt;" + "9" * (200 - 28) + "…" in content
+    assert "9" * 201 not in content
