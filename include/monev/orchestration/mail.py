@@ -12,7 +12,7 @@ import logging
 import psycopg
 
 from monev.monitoring.letters import Letter
-from monev.partners.receipts import Receipt
+from monev.partners.outbox import Document
 from monev.report.formats import tanggal
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def send_letters(letters: list[Letter], as_of, conninfo: str) -> list[str]:
     return sent
 
 
-def send_documents(documents: list[Receipt], conninfo: str) -> list[str]:
+def send_documents(documents: list[Document], conninfo: str) -> list[str]:
     """Send each receipt or report card that has recipients and was not sent as it is;
     returns the source keys sent. Each sending is recorded in ``audit.receipt``."""
     from airflow.providers.smtp.hooks.smtp import SmtpHook

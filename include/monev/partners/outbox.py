@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -21,6 +22,21 @@ UNKNOWN = "tidak-dikenal"      # files whose partner cannot be told
 SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # one plain address: no list, no display name, no header line
 ADDRESS = re.compile(r"[^@\s<>\"',;:]+@[^@\s<>\"',;:]+\.[^@\s<>\"',;:]+")
+
+
+@dataclass
+class Document:
+    """A document written for a partner (a receipt, a report card): where it is, its
+    sha256, and whom it may be mailed to (``document`` is its kind in ``audit.receipt``)."""
+
+    source_key: str
+    kode_mitra: str
+    path: Path
+    sha256: str
+    subject: str
+    recipients: list[str] = field(default_factory=list)
+    pdf: Path | None = None
+    document: str = "tanda_terima"
 
 
 def outbox() -> Path:

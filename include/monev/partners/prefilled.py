@@ -4,7 +4,7 @@ that a partner can hardly send a bad one.
 ``Laporan_<kode_mitra>_<Y>_S<S>_<nomor>.xlsx`` (the drop folder's naming rule) with
 ``Identitas`` filled and locked where monev knows the answer, ``Rencana Aksi`` pre-filled
 from the agreement's latest plan of the year, ``Realisasi`` with Excel data validation
-(item numbers from the plan, dates of the year, numbers >= 0, the 38 provinces), header
+(item numbers of its Rencana Aksi, dates of the year, numbers >= 0, the 38 provinces), header
 rows locked, and a ``Petunjuk`` sheet in Bahasa Indonesia. Every sheet satisfies the
 sources' rules as written (headers, labels, value forms): a filled template parses with
 no problem (tests/partners/test_prefilled.py)."""
@@ -175,24 +175,19 @@ def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
     _protect(rencana)
 
     pilihan = wb.create_sheet("Pilihan")
-    pilihan.append(["Provinsi", "No Rencana Aksi"])
-    numbers = [item[0] for item in plan]
-    for i in range(max(len(province_names), len(numbers))):
-        _put(pilihan, i + 2, 1, province_names[i] if i < len(province_names) else None)
-        _put(pilihan, i + 2, 2, numbers[i] if i < len(numbers) else None)
+    _put(pilihan, 1, 1, "Provinsi")
+    for row, name in enumerate(province_names, start=2):
+        _put(pilihan, row, 1, name)
     pilihan.sheet_state = "hidden"
 
     realisasi = wb.create_sheet("Realisasi")
     _header(realisasi, [c.header for c in REALISASI_COLUMNS])
     last = REALISASI_ROWS + 1
     _unlock(realisasi, 2, last, len(REALISASI_COLUMNS))
-    if numbers:
-        item = DataValidation(type="list", formula1=f"Pilihan!$B$2:$B${len(numbers) + 1}",
-                              allow_blank=False)
-        item.error = "Pilih No Rencana Aksi dari butir pada lembar Rencana Aksi."
-    else:
-        item = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1")
-        item.error = "Tulis nomor butir rencana aksi (bilangan bulat)."
+    # the item numbers of the Rencana Aksi sheet, those pre-filled and those added
+    item = DataValidation(type="list", formula1=f"'Rencana Aksi'!$A$2:$A${last_plan_row}",
+                          allow_blank=False)
+    item.error = "Pilih No Rencana Aksi dari butir pada lembar Rencana Aksi."
     _validation(realisasi, item, f"B2:B{last}")
     start, end = dt.date(tahun, 1, 1), dt.date(tahun, 12, 31)
     day = DataValidation(type="date", operator="between", formula1=f"DATE({start.year},1,1)",

@@ -22,7 +22,6 @@ import psycopg
 
 from monev.evaluation.period import JAKARTA, EvaluationPeriod, due_date
 from monev.partners import outbox
-from monev.partners.receipts import Receipt
 from monev.report.formats import angka, angka_ringkas, persen, tanggal
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,7 @@ def _agreement(conn, card: dict, previous: dict) -> dict:
             "perbaikan": improve}
 
 
-def write_rapor(conninfo: str, period: EvaluationPeriod, root: Path) -> list[Receipt]:
+def write_rapor(conninfo: str, period: EvaluationPeriod, root: Path) -> list[outbox.Document]:
     """One rapor per partner with an evaluated agreement in the published ``period``;
     returns them with the reporters' addresses on file for their agreements."""
     template = outbox.environment().get_template("rapor.html.j2")
@@ -136,7 +135,7 @@ def write_rapor(conninfo: str, period: EvaluationPeriod, root: Path) -> list[Rec
                 " ORDER BY nomor_perjanjian, received_at DESC, file_name COLLATE \"C\" DESC",
                 [[c["nomor_perjanjian"] for c in own]]).fetchall()]
             digest = hashlib.sha256(html.encode()).hexdigest()
-            doc = Receipt(f"rapor:{period.year}:{period.as_of}:{kode}", kode, path, digest,
+            doc = outbox.Document(f"rapor:{period.year}:{period.as_of}:{kode}", kode, path, digest,
                           f"Rapor kerja sama tahun {period.year}",
                           outbox.plain_addresses(emails), document="rapor")
             conn.execute(

@@ -4,9 +4,9 @@ One receipt per received drop-folder file (its ``load_id``) and one per Jakarta 
 day and agreement of form records. Each says, in Bahasa Indonesia: what arrived and when,
 which agreement, year and semester it reports, on time or late, whether it supersedes an
 earlier copy, the rows arrived / accepted / quarantined, and for each quarantined row or
-file where, what and how to fix it (``partners.reasons``). Written once per source and
-content (``audit.receipt``): a run writes what is new since the last one, and the same
-inputs make the same bytes."""
+file where, what and how to fix it (``partners.reasons``). A file's receipt is written
+once, a form day's again when one of its records changes (``audit.receipt``): a run
+writes only what is new since the last one, and the same inputs make the same bytes."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -30,18 +29,6 @@ KIND_LABEL = {"register": "Daftar kerja sama", "partner_master": "Daftar mitra",
               "partner_report": "Laporan semester mitra"}
 SHEET_LABEL = {"results": "Formulir"}  # a form page's records, as partners know them
 REPORT_NAME = re.compile(r"Laporan_([^_]+)_", re.IGNORECASE)
-
-
-@dataclass
-class Receipt:
-    source_key: str
-    kode_mitra: str
-    path: Path
-    sha256: str
-    subject: str
-    recipients: list[str] = field(default_factory=list)
-    pdf: Path | None = None
-    document: str = "tanda_terima"
 
 
 def waktu(at: dt.datetime) -> str:
@@ -205,19 +192,23 @@ def _pending_form_days(conn) -> list[tuple[dt.date, str]]:
            ORDER BY g.day, g.nomor COLLATE "C" """).fetchall()]
 
 
-def _record(conn, receipt: Receipt) -> None:
+def _write(conn, root: Path, source_key: str, kode: str, name: str, html: str,
+           subject: str, email: str | None) -> outbox.Document:
+    """Write one receipt into the partner's folder and record it (``audit.receipt``)."""
+    receipt = outbox.Document(source_key, kode, outbox.write(root, kode, name, html),
+                              _digest(html), subject, outbox.plain_addresses([email]))
     conn.execute(
         "INSERT INTO audit.receipt (document, source_key, event, kode_mitra, path, sha256)"
-        " VALUES (%s, %s, 'written', %s, %s, %s)",
-        [receipt.document, receipt.source_key, receipt.kode_mitra, str(receipt.path),
-         receipt.sha256])
+        " VALUES ('tanda_terima', %s, 'written', %s, %s, %s)",
+        [source_key, kode, str(receipt.path), receipt.sha256])
+    return receipt
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def write_receipts(conninfo: str, root: Path) -> list[Receipt]:
+def write_receipts(conninfo: str, root: Path) -> list[outbox.Document]:
     """Write the receipt of every file and form day not yet given one (as it now stands);
     returns them with their recipients: the plain address in the file's own Identitas, or
     for form records the address of the agreement's latest workbook."""
@@ -232,23 +223,19 @@ def write_receipts(conninfo: str, root: Path) -> list[Receipt]:
             context = file_context(conn, load_id)
             kode = partner_of_file(conn, context["kind"], context["berkas"],
                                    context["nomor_perjanjian"] or None)
-            html = file_template.render(**context, contact=outbox.CONTACT)
-            name = f"tanda_terima_{context['sha256']}_{str(load_id)[:8]}.html"
-            receipt = Receipt(str(load_id), kode, outbox.write(root, kode, name, html),
-                              _digest(html), f"Tanda terima berkas {context['sha256']}",
-                              outbox.plain_addresses([context["email"]]))
-            _record(conn, receipt)
-            receipts.append(receipt)
+            receipts.append(_write(
+                conn, root, str(load_id), kode,
+                f"tanda_terima_{context['sha256']}_{str(load_id)[:8]}.html",
+                file_template.render(**context, contact=outbox.CONTACT),
+                f"Tanda terima berkas {context['sha256']}", context["email"]))
         for day, nomor in _pending_form_days(conn):
             context = form_context(conn, day, nomor)
-            kode = partner_of_agreement(conn, nomor) or outbox.UNKNOWN
-            html = form_template.render(**context, contact=outbox.CONTACT)
-            name = f"tanda_terima_formulir_{day}_{_digest(nomor)[:8]}.html"
-            receipt = Receipt(f"kobo:{day}:{nomor}", kode, outbox.write(root, kode, name, html),
-                              _digest(html), f"Tanda terima formulir kegiatan {tanggal(day)}",
-                              outbox.plain_addresses([context["email"]]))
-            _record(conn, receipt)
-            receipts.append(receipt)
+            receipts.append(_write(
+                conn, root, f"kobo:{day}:{nomor}",
+                partner_of_agreement(conn, nomor) or outbox.UNKNOWN,
+                f"tanda_terima_formulir_{day}_{_digest(nomor)[:8]}.html",
+                form_template.render(**context, contact=outbox.CONTACT),
+                f"Tanda terima formulir kegiatan {tanggal(day)}", context["email"]))
         conn.commit()
     log.info("%d receipts written", len(receipts))
     return receipts
