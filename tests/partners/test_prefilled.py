@@ -74,7 +74,7 @@ def test_validation_protection_and_petunjuk(world):
     assert any("15 Januari 2026" in (c.value or "") for c in wb["Petunjuk"]["A"])
     realisasi = wb["Realisasi"]
     rules = {str(v.sqref).split(":")[0]: v for v in realisasi.data_validations.dataValidation}
-    assert rules["B2"].type in ("list", "whole")
+    assert rules["B2"].type == "list" and rules["B2"].formula1.startswith("'Rencana Aksi'!$A$2")
     assert rules["C2"].type == "date" and rules["E2"].type == "list"
     assert all(rules[c].type == "decimal" and rules[c].operator == "greaterThanOrEqual"
                and rules[c].formula1 == "0" for c in ("G2", "H2", "I2"))
