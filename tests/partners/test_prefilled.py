@@ -178,3 +178,16 @@ def test_partner_text_starting_with_equals_stays_text_never_a_formula(tmp_path):
     assert wb["Identitas"]["B1"].value == "=cmd|' /C calc'!A0"
     assert wb["Identitas"]["B1"].data_type == "s"
     assert [c.value for c in wb["Rencana Aksi"][2]][2:4] == [hostile, "=1+1"]
+
+
+@pytest.mark.parametrize("args", [["--year", "20x5", "--semester", "1"],
+                                  ["--year", "2025", "--semester", "3"],
+                                  ["--year", "2025", "--semester", "1; DROP TABLE x"],
+                                  ["--year", "1899", "--semester", "2"]])
+def test_a_broken_year_or_semester_is_a_usage_error_and_writes_nothing(args, tmp_path, capsys):
+    from monev.cli import main
+
+    assert main(["template", *args, "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and ("year" in err or "semester" in err)
+    assert not (tmp_path / "out").exists()
