@@ -62,7 +62,7 @@ def _semester(tahun: int, row) -> dict:
 
 def _agreement(conn, card: dict, previous: dict) -> dict:
     nomor = card["nomor_perjanjian"]
-    items = [{"nomor": member if member != nomor else "", "no": no, "bidang": bidang or "",
+    items = [{"nomor": member, "no": no, "bidang": bidang or "",
               "kegiatan": kegiatan or indikator or "", "satuan": satuan or "",
               "target": angka_ringkas(target), "capaian": angka_ringkas(capaian),
               "persen": persen(capaian / target) if target else ""}
