@@ -161,28 +161,31 @@ def write_and_send_letters(date: dict) -> dict:
     return {"letters": [str(letter.path) for letter in letters], "sent_to": sent}
 
 
+def _sent(documents) -> list[str]:
+    """Mail partner documents when the ``monev_smtp`` connection exists."""
+    from monev.orchestration.mail import send_documents, smtp_configured
+
+    return send_documents(documents, transformer_url()) if smtp_configured() else []
+
+
 def write_and_send_receipts() -> dict:
     """A receipt for every file and form day not yet given one, in MONEV_HOME/outbox,
     e-mailed when the ``monev_smtp`` connection exists."""
-    from monev.orchestration.mail import send_documents, smtp_configured
     from monev.partners.outbox import outbox
     from monev.partners.receipts import write_receipts
 
     receipts = write_receipts(transformer_url(), outbox())
-    sent = send_documents(receipts, transformer_url()) if smtp_configured() else []
-    return {"receipts": [str(r.path) for r in receipts], "sent": sent}
+    return {"receipts": [str(r.path) for r in receipts], "sent": _sent(receipts)}
 
 
 def write_and_send_rapor(period: dict) -> dict:
     """The partners' report cards of the published period in MONEV_HOME/outbox, e-mailed
     when the ``monev_smtp`` connection exists."""
-    from monev.orchestration.mail import send_documents, smtp_configured
     from monev.partners.outbox import outbox
     from monev.partners.rapor import write_rapor
 
     cards = write_rapor(transformer_url(), EvaluationPeriod.from_xcom(period), outbox())
-    sent = send_documents(cards, transformer_url()) if smtp_configured() else []
-    return {"rapor": [str(c.path) for c in cards], "sent": sent}
+    return {"rapor": [str(c.path) for c in cards], "sent": _sent(cards)}
 
 
 def write_partner_templates(day: str | None, logical_date=None) -> dict:

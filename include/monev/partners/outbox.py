@@ -67,6 +67,20 @@ def write(root: Path, kode_mitra: str, name: str, content: str | bytes) -> Path:
     return config.write_private(folder / name, content)
 
 
+def record(conn, root: Path, document: str, source_key: str, kode_mitra: str, name: str,
+           html: str, subject: str, recipients: list[str]) -> Document:
+    """Write one document into the partner's folder and record it in ``audit.receipt``
+    (the caller's transaction)."""
+    path = write(root, kode_mitra, name, html)
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    conn.execute(
+        "INSERT INTO audit.receipt (document, source_key, event, kode_mitra, path, sha256)"
+        " VALUES (%s, %s, 'written', %s, %s, %s)",
+        [document, source_key, kode_mitra, str(path), digest])
+    return Document(source_key, kode_mitra, path, digest, subject, recipients,
+                    document=document)
+
+
 def environment() -> jinja2.Environment:
     """Jinja2 for partner documents: every value escaped, a missing one an error."""
     return jinja2.Environment(

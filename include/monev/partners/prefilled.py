@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from monev import config
 from monev.evaluation.period import due_date
 from monev.partners import outbox
+from monev.report.formats import semester as semester_text
 from monev.report.formats import tanggal
 from monev.sources.parsers import IDENTITAS_FIELDS, REALISASI_COLUMNS, RENCANA_AKSI_COLUMNS
 from monev.sources.values import BIDANG
@@ -33,7 +34,6 @@ BLANK_ROWS = 50          # rows offered for new items / activities
 REALISASI_ROWS = 500     # rows of Realisasi carrying validation
 HEADER = PatternFill("solid", fgColor="DDDDDD")
 UNLOCKED = Protection(locked=False)
-SEMESTER_TEXT = {1: "I", 2: "II"}
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
     identitas = wb.create_sheet("Identitas")
     known = {"nama_instansi": agreement.nama_instansi,
              "nomor_perjanjian": agreement.nomor_perjanjian, "tahun": tahun,
-             "semester": SEMESTER_TEXT[semester]}
+             "semester": semester_text(semester)}
     for row, field in enumerate(IDENTITAS_FIELDS, start=1):
         identitas.cell(row=row, column=1, value=field.header).font = Font(bold=True)
         value = _put(identitas, row, 2, known.get(field.key))
@@ -216,7 +216,7 @@ def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
 def _instructions(agreement: Agreement, tahun: int, semester: int) -> list[str]:
     due = due_date(tahun, semester)
     return [
-        f"Laporan semester {SEMESTER_TEXT[semester]} tahun {tahun} — perjanjian "
+        f"Laporan semester {semester_text(semester)} tahun {tahun} — perjanjian "
         f"{agreement.nomor_perjanjian}",
         "",
         "1. Lembar Identitas sudah terisi nomor perjanjian, tahun, dan semester; lengkapi "

@@ -13,7 +13,6 @@ A partner's rapor holds its own agreements only; the same publication makes the 
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +21,9 @@ import psycopg
 
 from monev.evaluation.period import JAKARTA, EvaluationPeriod, due_date
 from monev.partners import outbox
+from monev.partners.receipts import timeliness
 from monev.report.formats import angka, angka_ringkas, persen, tanggal
+from monev.report.formats import semester as semester_text
 
 log = logging.getLogger(__name__)
 WEIGHTS = {"realisasi": Decimal("0.5"), "kepatuhan": Decimal("0.3"),
@@ -46,18 +47,13 @@ class StagingMismatch(RuntimeError):
 
 
 def _semester(tahun: int, row) -> dict:
-    semester, received_at, score = row
-    due = due_date(tahun, semester)
-    if received_at is None:
-        status = "Belum diterima"
-    elif score == 1:
-        status = "Tepat waktu"
-    else:
-        late = (received_at.astimezone(JAKARTA).date() - due).days
-        status = f"Terlambat {angka(late)} hari"
-    return {"semester": {1: "I", 2: "II"}[semester], "batas": tanggal(due),
+    semester, received_at = row
+    ketepatan = timeliness(received_at, tahun, semester) if received_at else {
+        "batas": tanggal(due_date(tahun, semester)), "tepat_waktu": False,
+        "keterangan": "Belum diterima"}
+    return {"semester": semester_text(semester), "batas": ketepatan["batas"],
             "diterima": tanggal(received_at.astimezone(JAKARTA).date()) if received_at else "",
-            "status": status, "tepat": score == 1}
+            "status": ketepatan["keterangan"], "tepat": ketepatan["tepat_waktu"]}
 
 
 def _agreement(conn, card: dict, previous: dict) -> dict:
@@ -73,7 +69,7 @@ def _agreement(conn, card: dict, previous: dict) -> dict:
                  " WHERE nomor_perjanjian = %s ORDER BY member_nomor <> %s,"
                  " member_nomor COLLATE \"C\", item_no", [nomor, nomor]).fetchall()]
     semesters = [_semester(card["tahun"], r) for r in conn.execute(
-        "SELECT semester, first_received_at, semester_score"
+        "SELECT semester, first_received_at"
         " FROM evaluation_staging.eval_semester_reports WHERE nomor_perjanjian = %s"
         " ORDER BY semester", [nomor]).fetchall()]
     [(bad_rows,)] = conn.execute(
@@ -128,20 +124,15 @@ def write_rapor(conninfo: str, period: EvaluationPeriod, root: Path) -> list[out
             html = template.render(
                 kode_mitra=kode, nama_mitra=own[0]["nama_mitra"] or kode, tahun=period.year,
                 as_of=tanggal(period.as_of), agreements=agreements, contact=outbox.CONTACT)
-            path = outbox.write(root, kode, f"rapor_{period.year}.html", html)
             emails = [r[0] for r in conn.execute(
                 "SELECT DISTINCT ON (nomor_perjanjian) email FROM raw.report"
                 " WHERE nomor_perjanjian = ANY(%s)"
                 " ORDER BY nomor_perjanjian, received_at DESC, file_name COLLATE \"C\" DESC",
                 [[c["nomor_perjanjian"] for c in own]]).fetchall()]
-            digest = hashlib.sha256(html.encode()).hexdigest()
-            doc = outbox.Document(f"rapor:{period.year}:{period.as_of}:{kode}", kode, path, digest,
-                          f"Rapor kerja sama tahun {period.year}",
-                          outbox.plain_addresses(emails), document="rapor")
-            conn.execute(
-                "INSERT INTO audit.receipt (document, source_key, event, kode_mitra, path,"
-                " sha256) VALUES ('rapor', %s, 'written', %s, %s, %s)",
-                [doc.source_key, kode, str(path), digest])
+            doc = outbox.record(conn, root, "rapor", f"rapor:{period.year}:{period.as_of}:{kode}",
+                                kode, f"rapor_{period.year}.html", html,
+                                f"Rapor kerja sama tahun {period.year}",
+                                outbox.plain_addresses(emails))
             documents.append(doc)
         conn.commit()
     log.info("%d report cards written for %s", len(documents), period)

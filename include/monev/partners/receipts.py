@@ -22,6 +22,7 @@ from monev.evaluation.period import JAKARTA, day_end, due_date
 from monev.partners import outbox
 from monev.partners.reasons import explain
 from monev.report.formats import angka, angka_ringkas, tanggal
+from monev.report.formats import semester as semester_text
 
 log = logging.getLogger(__name__)
 SHOWN_VALUE = 200  # characters of a quarantined value a receipt shows
@@ -70,28 +71,32 @@ def _problems(conn, where: str, params: list) -> list[dict]:
     return problems
 
 
-def partner_of_agreement(conn, nomor: str | None) -> str | None:
-    """The partner the warehouse resolved for an agreement number (its last build), if any."""
-    if not nomor or not conn.execute(
-            "SELECT to_regclass('marts.dim_agreement') IS NOT NULL").fetchone()[0]:
-        return None
-    row = conn.execute("SELECT kode_mitra FROM marts.dim_agreement"
-                       " WHERE nomor_perjanjian = %s AND is_current", [nomor]).fetchone()
-    return row[0] if row else None
+def agreement_partners(conn) -> dict[str, str]:
+    """Agreement number -> the partner the warehouse resolved for it (its last build; empty
+    before the first)."""
+    if not conn.execute("SELECT to_regclass('marts.dim_agreement') IS NOT NULL").fetchone()[0]:
+        return {}
+    return dict(conn.execute("SELECT nomor_perjanjian, kode_mitra FROM marts.dim_agreement"
+                             " WHERE is_current AND kode_mitra IS NOT NULL").fetchall())
 
 
-def partner_of_file(conn, kind: str | None, file_name: str, nomor: str | None) -> str:
+def partner_of_file(partners: dict[str, str], kind: str | None, file_name: str,
+                    nomor: str | None) -> str:
     """Whose outbox a file's receipt goes to: the Directorate's for its own lists, else the
     agreement's partner, else the code the file name gives, else 'tidak-dikenal'."""
     if kind in ("register", "partner_master"):
         return outbox.DIREKTORAT
-    kode = partner_of_agreement(conn, nomor)
-    if kode:
-        return kode
+    if nomor in partners:
+        return partners[nomor]
     named = REPORT_NAME.match(file_name)
     if named and outbox.SAFE_FOLDER.fullmatch(named.group(1)):
         return named.group(1)
     return outbox.UNKNOWN
+
+
+def _copy(row) -> dict | None:
+    """Another copy as a receipt names it: (load_id, file_name, received_at)."""
+    return {"berkas": row[1], "diterima": waktu(row[2])} if row else None
 
 
 def file_context(conn, load_id) -> dict:
@@ -118,21 +123,20 @@ def file_context(conn, load_id) -> dict:
             " ORDER BY received_at, file_name COLLATE \"C\"",
             [nomor, tahun, semester]).fetchall()
     position = [c[0] for c in copies].index(load_id) if copies else 0
-    earlier = [{"berkas": c[1], "diterima": waktu(c[2])} for c in copies[:position]]
-    later = [{"berkas": c[1], "diterima": waktu(c[2])} for c in copies[position + 1:]]
+    earlier = copies[position - 1] if position > 0 else None
+    later = copies[position + 1] if position + 1 < len(copies) else None
     duplicate = None
     if duplicate_of is not None:
-        first = conn.execute("SELECT file_name, received_at FROM raw.file_receipt"
+        first = conn.execute("SELECT NULL, file_name, received_at FROM raw.file_receipt"
                              " WHERE load_id = %s", [duplicate_of]).fetchone()
-        duplicate = {"berkas": first[0], "diterima": waktu(first[1])}
+        duplicate = _copy(first)
     return {
         "berkas": file_name, "jenis_berkas": KIND_LABEL.get(kind, "Tidak dikenali"),
         "sha256": sha256[:12], "ukuran": angka(size), "diterima": waktu(received_at),
         "status": status, "nama_instansi": nama or "", "nomor_perjanjian": nomor or "",
-        "tahun": tahun or "", "semester": {1: "I", 2: "II"}.get(semester, ""),
+        "tahun": tahun or "", "semester": semester_text(semester),
         "pelapor": pelapor or "", "ketepatan": timeliness(received_at, tahun, semester),
-        "menggantikan": earlier[-1] if earlier else None,
-        "digantikan": later[0] if later else None, "duplikat_dari": duplicate,
+        "menggantikan": _copy(earlier), "digantikan": _copy(later), "duplikat_dari": duplicate,
         "lembar": sheets, "masalah": _problems(conn, "load_id = %s", [load_id]),
         "kind": kind, "email": email,
     }
@@ -155,7 +159,7 @@ def form_context(conn, day: dt.date, nomor: str) -> dict:
          submitted, versions) in rows:
         records.append({
             "kobo_id": kobo_id, "versi": versions, "diterima": waktu(submitted),
-            "tahun": tahun or "", "semester": {1: "I", 2: "II"}.get(semester, ""),
+            "tahun": tahun or "", "semester": semester_text(semester),
             "tanggal_kegiatan": tanggal(tanggal_kegiatan), "uraian": _shown(uraian),
             "capaian": angka_ringkas(capaian), "status": accepted,
             "ketepatan": timeliness(submitted, tahun, semester),
@@ -192,20 +196,10 @@ def _pending_form_days(conn) -> list[tuple[dt.date, str]]:
            ORDER BY g.day, g.nomor COLLATE "C" """).fetchall()]
 
 
-def _write(conn, root: Path, source_key: str, kode: str, name: str, html: str,
-           subject: str, email: str | None) -> outbox.Document:
-    """Write one receipt into the partner's folder and record it (``audit.receipt``)."""
-    receipt = outbox.Document(source_key, kode, outbox.write(root, kode, name, html),
-                              _digest(html), subject, outbox.plain_addresses([email]))
-    conn.execute(
-        "INSERT INTO audit.receipt (document, source_key, event, kode_mitra, path, sha256)"
-        " VALUES ('tanda_terima', %s, 'written', %s, %s, %s)",
-        [source_key, kode, str(receipt.path), receipt.sha256])
-    return receipt
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def _record(conn, root: Path, source_key: str, kode: str, name: str, html: str,
+            subject: str, email: str | None) -> outbox.Document:
+    return outbox.record(conn, root, "tanda_terima", source_key, kode, name, html, subject,
+                         outbox.plain_addresses([email]))
 
 
 def write_receipts(conninfo: str, root: Path) -> list[outbox.Document]:
@@ -219,21 +213,21 @@ def write_receipts(conninfo: str, root: Path) -> list[outbox.Document]:
     with psycopg.connect(conninfo) as conn:
         # one writer at a time (the ingestion DAGs may end together)
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('monev.receipts', 0))")
+        partners = agreement_partners(conn)
         for load_id in _pending_files(conn):
             context = file_context(conn, load_id)
-            kode = partner_of_file(conn, context["kind"], context["berkas"],
+            kode = partner_of_file(partners, context["kind"], context["berkas"],
                                    context["nomor_perjanjian"] or None)
-            receipts.append(_write(
+            receipts.append(_record(
                 conn, root, str(load_id), kode,
                 f"tanda_terima_{context['sha256']}_{str(load_id)[:8]}.html",
                 file_template.render(**context, contact=outbox.CONTACT),
                 f"Tanda terima berkas {context['sha256']}", context["email"]))
         for day, nomor in _pending_form_days(conn):
             context = form_context(conn, day, nomor)
-            receipts.append(_write(
-                conn, root, f"kobo:{day}:{nomor}",
-                partner_of_agreement(conn, nomor) or outbox.UNKNOWN,
-                f"tanda_terima_formulir_{day}_{_digest(nomor)[:8]}.html",
+            receipts.append(_record(
+                conn, root, f"kobo:{day}:{nomor}", partners.get(nomor, outbox.UNKNOWN),
+                f"tanda_terima_formulir_{day}_{hashlib.sha256(nomor.encode()).hexdigest()[:8]}.html",
                 form_template.render(**context, contact=outbox.CONTACT),
                 f"Tanda terima formulir kegiatan {tanggal(day)}", context["email"]))
         conn.commit()

@@ -18,6 +18,11 @@ def tanggal(day: dt.date | None) -> str:
     return "" if day is None else format_date(day, "d MMMM y", locale=LOCALE)
 
 
+def semester(value: int | None) -> str:
+    """A semester as reports write it: I or II (empty for none)."""
+    return {1: "I", 2: "II"}.get(value, "")
+
+
 def angka(value, places: int = 0) -> str:
     """1.234.567,5 with exactly ``places`` decimals (empty for no value)."""
     if value is None:

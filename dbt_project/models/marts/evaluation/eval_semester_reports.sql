@@ -24,42 +24,28 @@ with reports as (
 
 expected as (
     select
-        nomor_perjanjian,
-        1 as semester
-    from {{ ref('eval_agreements') }}
-    where days_in_force_s1 > 0
-    union all
-    select
-        nomor_perjanjian,
-        2 as semester
-    from {{ ref('eval_agreements') }}
-    where days_in_force_s2 > 0
+        a.nomor_perjanjian,
+        s.semester,
+        case s.semester when 1 then p.s1_due_at else p.s2_due_at end as due_at
+    from {{ ref('eval_agreements') }} as a
+    cross join {{ ref('eval_period') }} as p
+    cross join
+        lateral (
+            values (1, a.days_in_force_s1), (2, a.days_in_force_s2)
+        ) as s (semester, days_in_force)
+    where s.days_in_force > 0
 ),
 
 semesters as (
     select
         e.nomor_perjanjian,
         e.semester,
+        e.due_at,
         min(r.received_at) as first_received_at
     from expected as e
     left join {{ ref('eval_rollup') }} as u on e.nomor_perjanjian = u.nomor_perjanjian
     left join reports as r on u.member_nomor = r.nomor_perjanjian and e.semester = r.semester
-    group by e.nomor_perjanjian, e.semester
-),
-
-scored as (
-    select
-        s.nomor_perjanjian,
-        s.semester,
-        case s.semester when 1 then p.s1_due_at else p.s2_due_at end as due_at,
-        s.first_received_at,
-        case
-            when s.first_received_at is null then 0
-            when s.first_received_at < case s.semester when 1 then p.s1_due_at else p.s2_due_at end then 1
-            else 0.5
-        end as semester_score
-    from semesters as s
-    cross join {{ ref('eval_period') }} as p
+    group by e.nomor_perjanjian, e.semester, e.due_at
 )
 
 select
@@ -67,5 +53,9 @@ select
     semester,
     due_at,
     first_received_at,
-    semester_score
-from scored
+    case
+        when first_received_at is null then 0
+        when first_received_at < due_at then 1
+        else 0.5
+    end as semester_score
+from semesters
