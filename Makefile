@@ -16,7 +16,7 @@ venv: $(STAMP)
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m pip check
 	touch $(STAMP)
@@ -27,7 +27,7 @@ BI_STAMP := $(BI_VENV)/.installed
 venv-bi: $(BI_STAMP)
 $(BI_STAMP): bi/requirements.txt $(STAMP)
 	$(PYTHON) -m venv $(BI_VENV)
-	$(BIN)/uv pip install --quiet --python $(BI_VENV)/bin/python -r bi/requirements.txt
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BI_VENV)/bin/python -r bi/requirements.txt
 	touch $(BI_STAMP)
 
 # What GX Data Docs load from CDNs, installed from npm (pinned by package-lock.json) so that
