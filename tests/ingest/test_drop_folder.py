@@ -256,6 +256,41 @@ def test_connection_killed_before_commit_leaves_nothing_and_retry_completes(
     assert rows(clean_scratch, "SELECT count(*) FROM raw.realisasi_row")[0][0] == 1
 
 
+def test_a_file_failing_inside_a_batch_rolls_back_alone_and_the_files_before_it_stay(
+        clean_scratch, tmp_path, monkeypatch):
+    """Files share a commit (drop.BATCH_FILES) but not their fate: the one that fails
+    leaves nothing, the ones before it are in, the run stops with its error, and the next
+    run loads the rest."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        path = wbk.report(folder / f"Laporan_P{n}_2025_S1.xlsx",
+                          identitas={"Nomor Perjanjian": f"NK/{n}/2025"},
+                          realisasi=[[1, 1, "2025-03-01", "x", "", "", 1, 1, 1, "", "", ""]])
+        put(folder, path, f"2025-07-10T10:0{n}:00+07:00")
+    files_seen = []
+
+    def fail_on_the_second(conn):
+        files_seen.append(1)
+        if len(files_seen) == 2:
+            raise RuntimeError("the second file fails before it ends")
+
+    monkeypatch.setattr(drop, "before_commit", fail_on_the_second)
+    with pytest.raises(RuntimeError, match="second file"):
+        ingest_folder(clean_scratch.url("monev_loader"), folder, "run-batch")
+    assert rows(clean_scratch, "SELECT file_name FROM raw.file_receipt") == [
+        ("Laporan_P1_2025_S1.xlsx",)]
+    assert rows(clean_scratch, "SELECT DISTINCT file_name FROM raw.realisasi_row") == [
+        ("Laporan_P1_2025_S1.xlsx",)]
+    assert rows(clean_scratch, "SELECT DISTINCT file_name FROM audit.reconciliation") == [
+        ("Laporan_P1_2025_S1.xlsx",)]
+
+    monkeypatch.setattr(drop, "before_commit", None)
+    assert sorted(ingest(clean_scratch, folder, "run-batch-retry")) == [
+        "Laporan_P2_2025_S1.xlsx", "Laporan_P3_2025_S1.xlsx"]
+    assert rows(clean_scratch, "SELECT count(*) FROM raw.realisasi_row")[0][0] == 3
+
+
 def test_formula_cells_never_become_formula_text(clean_scratch, tmp_path):
     """openpyxl writes formulas without a stored value: such a cell reads as nothing."""
     folder = tmp_path / "drop"
