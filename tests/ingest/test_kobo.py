@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 from support.warehouse import query
@@ -11,7 +12,7 @@ from support.warehouse import query
 from monev import config
 from monev.load.kobo import SyncIncomplete, sync
 from monev.load.reconcile import assert_run_reconciled
-from monev.sources.kobo_client import KoboClient, KoboError
+from monev.sources.kobo_client import IncompletePaging, KoboClient, KoboError, read_ahead
 from monev.sources.kobo_records import parse_record
 from monev.sources.kobo_replay import KoboReplayServer
 
@@ -303,3 +304,24 @@ def test_a_param_chooses_a_form_connection_never_a_host(monkeypatch):
     for conn_id in ("attacker", "http://evil.example", "monev_kobo/../x"):
         with pytest.raises(ValueError, match="not a form API connection"):
             kobo_client(conn_id)
+
+
+def test_read_ahead_fetches_the_next_page_while_this_one_loads_in_order_and_errors_in_place():
+    fetched = []
+
+    def pages():
+        for n in range(3):
+            fetched.append(n)
+            yield n
+        raise IncompletePaging("the fourth page is broken")
+
+    got = []
+    with pytest.raises(IncompletePaging, match="fourth page"):
+        for page in read_ahead(pages()):
+            if page == 0:  # while page 0 is being loaded, page 1 is fetched: not page 2
+                deadline = time.monotonic() + 10
+                while len(fetched) < 2 and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                assert fetched == [0, 1]
+            got.append(page)
+    assert got == [0, 1, 2]  # every page before the error, in order

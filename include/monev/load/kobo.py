@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import psycopg
 
 from monev.load.raw import Provenance, assert_reconciled, quarantine, record_reconciliation
-from monev.sources.kobo_client import KoboClient, KoboError, Page
+from monev.sources.kobo_client import KoboClient, KoboError, Page, read_ahead
 from monev.sources.kobo_records import FORM_COLUMNS, RecordUnreadable, parse_record
 from monev.sources.values import printable
 
@@ -98,7 +98,7 @@ def sync(conninfo: str, client: KoboClient, airflow_run_id: str | None = None,
         seen: set[int] = set()
         counts: set[int] = set()
         try:
-            for page in client.pages(query):
+            for page in read_ahead(client.pages(query)):
                 counts.add(page.count)
                 seen |= load_page(conn, client.asset_uid, page, airflow_run_id, result)
         except KoboError as exc:

@@ -22,6 +22,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -187,3 +188,14 @@ class KoboClient:
     def _log_retry(self, state: RetryCallState) -> None:
         log.warning("form API: %s; retry %d/%d in %.1fs", state.outcome.exception(),
                     state.attempt_number, self.retries, state.upcoming_sleep)
+
+
+def read_ahead(pages: Iterator[Page]) -> Iterator[Page]:
+    """The same pages in the same order, the next one fetched in a thread while the caller
+    loads this one, so that the API's time and the database's overlap. One request at a
+    time, as before; an error arrives where it happened in the sequence."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kobo-page") as pool:
+        ahead = pool.submit(next, pages, None)
+        while (page := ahead.result()) is not None:
+            ahead = pool.submit(next, pages, None)
+            yield page
