@@ -70,9 +70,9 @@ def test_lineage_events_name_each_marts_inputs_as_dbt_declares_them(e2e):
         declared = {f"{nodes[d]['database']}.{nodes[d]['schema']}."
                     f"{nodes[d].get('identifier') or nodes[d].get('alias') or nodes[d]['name']}"
                     for d in node["depends_on"]["nodes"] if d in nodes}
-        # Cosmos names a model's task <model>.run (in a group with its tests) or <model>_run
-        jobs = [job for job in inputs if job.split(".")[-1] == f"{mart}_run"
-                or job.split(".")[-2:] == [mart, "run"]]
+        # Cosmos names a model's task <model>_model_build (with its tests) or <model>_run
+        jobs = [job for job in inputs
+                if job.split(".")[-1] in (f"{mart}_run", f"{mart}_model_build")]
         assert jobs, f"no lineage event for dbt model {mart}"
         assert all(inputs[job] == declared for job in jobs), (mart, jobs, declared)
 

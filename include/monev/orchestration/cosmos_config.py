@@ -39,8 +39,9 @@ def record_dbt_invocation(project_dir: str, context=None, **_) -> None:
 def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,
                    tests: bool = True, operator_args: dict | None = None) -> dict:
     """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig (and operator args) for a
-    Cosmos DAG or group. ``tests=False`` leaves the dbt tests to the caller (the
-    evaluation's gate runs them)."""
+    Cosmos DAG or group: one task per model (its tests included) and per test of several
+    models. ``tests=False`` leaves the dbt tests to the caller (the evaluation's gate runs
+    them)."""
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
     from cosmos.profiles import PostgresUserPasswordProfileMapping
@@ -63,7 +64,9 @@ def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = 
             select=select or [],
             # exposures and analyses are documentation, not tasks
             exclude=[*(exclude or []), "resource_type:exposure", "resource_type:analysis"],
-            test_behavior=TestBehavior.AFTER_EACH if tests else TestBehavior.NONE,
+            # a model and its tests in one `dbt build` task (a dbt start-up costs more than
+            # most of our models' SQL); a model whose tests fail still stops what reads it
+            test_behavior=TestBehavior.BUILD if tests else TestBehavior.NONE,
             # a relationships test runs once both its models are built
             should_detach_multiple_parents_tests=True,
         ),
