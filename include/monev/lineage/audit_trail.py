@@ -41,9 +41,12 @@ def record_dbt_invocation(url: str, run_results: Path, manifest: Path,
     invocation_id = results["metadata"]["invocation_id"]
     command = (results.get("args") or {}).get("which") or "unknown"
     with psycopg.connect(url) as conn:
-        conn.execute("INSERT INTO audit.dbt_manifest (manifest_sha256, manifest)"
-                     " VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                     [sha256, manifest_bytes.decode()])
+        # sent only when new: parsing 1 MB of JSON per dbt invocation is not free
+        if not conn.execute("SELECT 1 FROM audit.dbt_manifest WHERE manifest_sha256 = %s",
+                            [sha256]).fetchone():
+            conn.execute("INSERT INTO audit.dbt_manifest (manifest_sha256, manifest)"
+                         " VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                         [sha256, manifest_bytes.decode()])
         conn.execute(
             "INSERT INTO audit.dbt_invocation (invocation_id, airflow_dag_id, airflow_run_id,"
             " airflow_task_id, try_number, command, manifest_sha256, run_results)"

@@ -7,6 +7,7 @@ warehouse DAG is run explicitly after the ingestion DAGs.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable
@@ -54,6 +55,11 @@ def run_dag(dag_id: str, conf: dict | None = None):
     """Run one DAG to completion in this process; raises DagRunFailed naming failed tasks."""
     dag = load_dag(dag_id)
     log.info("running DAG %s with %s", dag_id, conf or {})
+    # dag.test() runs every task in this process, and Cosmos collects garbage after each
+    # dbt invocation: with what is loaded so far frozen, a collection scans only what the
+    # task itself made (it scanned the whole process: 0.7 s per dbt task)
+    gc.collect()
+    gc.freeze()
     run = dag.test(run_conf=conf or {})
     # dag.test() calls a run whose tasks could not run (an upstream skipped, say) a success
     failed = [ti.task_id for ti in (run.get_task_instances() if run else [])
