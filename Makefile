@@ -94,7 +94,10 @@ test-stack: venv venv-bi manifest vendor browsers
 	$(BIN)/monev db stop >/dev/null 2>&1; rm -rf $$home; exit $$rc
 
 # Figures, not tests (BENCHMARKS.md): DAG parse, ingestion, national scale at 10% and 100%.
+# (tests/project/test_benchmarks.py and tests/stack/test_scale_benchmark.py run each
+# script at a tiny scale.)
 bench: venv manifest
+	$(BIN)/monev db start
 	$(BIN)/python benchmarks/dag_parse.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/scale.py --scale 0.1

@@ -1,0 +1,33 @@
+"""The national-scale benchmark runs at a tiny scale, end to end, so that it cannot rot
+unnoticed between two `make bench` runs: generated data through the real DAGs, a full
+build and evaluation, then the held-back submissions and the incremental run. Nothing
+here times anything; BENCHMARKS.md holds the figures."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from monev import config
+
+pytestmark = pytest.mark.stack
+
+
+def test_scale_benchmark_runs_the_whole_chain_twice_and_prints_every_figure():
+    done = subprocess.run([sys.executable, str(config.REPO_ROOT / "benchmarks" / "scale.py"),
+                           "--scale", "0.005"], capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    summary = done.stdout.split(" summary ", 1)[1]
+    workbooks = re.search(r"workbooks: (\d+) data rows", summary)
+    forms = re.search(r"forms: (\d+) records", summary)
+    assert workbooks and int(workbooks[1]) > 0 and forms and int(forms[1]) > 0
+    for heading in ("bare calamine read", "bare API fetch", "full build + evaluation of 2025",
+                    "incremental run after 1% new submissions", "BI queries",
+                    "peak memory (RSS)"):
+        assert heading in summary, heading
+    # each DAG's wall time beside its dbt time, in the full and the incremental run
+    assert len(re.findall(r"warehouse: wall \d+ s", summary)) == 2
+    assert len(re.findall(r"evaluate: wall \d+ s", summary)) == 2
