@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -11,7 +12,14 @@ from support import workbooks as wbk
 from support.warehouse import query
 
 from monev.load import drop
-from monev.load.drop import JAKARTA, ingest_folder
+from monev.load.drop import JAKARTA, TABLE_COLUMNS, ingest_folder
+from monev.load.raw import (
+    RAW_TABLES,
+    Provenance,
+    ReconciliationError,
+    assert_reconciled,
+    record_reconciliation,
+)
 from monev.load.reconcile import assert_run_reconciled
 
 
@@ -289,6 +297,31 @@ def test_a_file_failing_inside_a_batch_rolls_back_alone_and_the_files_before_it_
     assert sorted(ingest(clean_scratch, folder, "run-batch-retry")) == [
         "Laporan_P2_2025_S1.xlsx", "Laporan_P3_2025_S1.xlsx"]
     assert rows(clean_scratch, "SELECT count(*) FROM raw.realisasi_row")[0][0] == 3
+
+
+def test_a_reconciliation_that_raw_does_not_hold_stops_the_load(clean_scratch, tmp_path):
+    """The check before every commit: claims beside what raw holds, for each sheet."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    put(folder, wbk.report(folder / "Laporan_R_2025_S1.xlsx",
+                           realisasi=[[1, 1, "2025-03-01", "x", "", "", 1, 1, 1, "", "", ""]]))
+    [result] = ingest_folder(clean_scratch.url("monev_loader"), folder, "run-r")
+    assert set(TABLE_COLUMNS) | {"kobo_record"} == set(RAW_TABLES)
+    with psycopg.connect(clean_scratch.url("monev_loader")) as conn:
+        assert_reconciled(conn, result.load_id)  # as loaded: it holds
+        prov = Provenance(result.load_id, "run-r", "drop", "Laporan_R_2025_S1.xlsx", "x", None)
+        record_reconciliation(conn, prov, "Lain", "realisasi_row", 2, 1, 1, 0)
+        with pytest.raises(ReconciliationError,
+                           match=r"sheet 'Lain': .* 2 stored / 1 accepted, raw.realisasi_row "
+                                 r"holds 0 / 0"):
+            assert_reconciled(conn, result.load_id)
+        conn.rollback()
+        other = uuid.uuid4()  # a claim about rows that never arrived
+        record_reconciliation(conn, Provenance(other, None, "kobo", None, None, None, "p"),
+                              "results", "kobo_record", 1, 1, 0, 0)
+        with pytest.raises(ReconciliationError, match="raw.kobo_record holds 0 / 0"):
+            assert_reconciled(conn, other)
+        conn.rollback()
 
 
 def test_formula_cells_never_become_formula_text(clean_scratch, tmp_path):

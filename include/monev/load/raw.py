@@ -102,20 +102,29 @@ def record_reconciliation(conn: psycopg.Connection, prov: Provenance, sheet: str
          raw_table, arrived, accepted, unchanged, quarantined, skipped])
 
 
+# every raw table a reconciliation row may name (drop-folder sheets and form pages)
+RAW_TABLES = ("register_row", "partner_master_row", "report", "rencana_aksi_row",
+              "realisasi_row", "kobo_record")
+
+
 def assert_reconciled(conn: psycopg.Connection, load_id: uuid.UUID) -> None:
     """What the reconciliation claims must be what raw holds for this load (else roll back).
 
-    Unchanged rows (a form record re-read with the same payload) are counted, not stored."""
+    Unchanged rows (a form record re-read with the same payload) are counted, not stored.
+    One statement for all of a load's sheets: it runs once per file and per page."""
+    held = " UNION ALL ".join(
+        f"SELECT '{table}' AS raw_table, sheet, count(*) AS n,"
+        f" count(*) FILTER (WHERE accepted) AS accepted"
+        f" FROM raw.{table} WHERE load_id = %(load)s GROUP BY sheet" for table in RAW_TABLES)
     checks = conn.execute(
-        "SELECT sheet, raw_table, rows_arrived - rows_unchanged, rows_accepted"
-        " FROM audit.reconciliation"
-        " WHERE load_id = %s AND raw_table IS NOT NULL", [load_id]).fetchall()
-    for sheet, table, stored, accepted in checks:
-        held, held_accepted = conn.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE accepted) FROM raw.{table}"
-            " WHERE load_id = %s AND sheet = %s", [load_id, sheet]).fetchone()
-        if (held, held_accepted) != (stored, accepted):
+        f"""WITH held AS ({held})
+            SELECT r.sheet, r.raw_table, r.rows_arrived - r.rows_unchanged, r.rows_accepted,
+                   coalesce(h.n, 0), coalesce(h.accepted, 0)
+            FROM audit.reconciliation AS r LEFT JOIN held AS h USING (raw_table, sheet)
+            WHERE r.load_id = %(load)s AND r.raw_table IS NOT NULL""",
+        {"load": load_id}).fetchall()
+    for sheet, table, stored, accepted, held_rows, held_accepted in checks:
+        if (held_rows, held_accepted) != (stored, accepted):
             raise ReconciliationError(
                 f"load {load_id} sheet {sheet!r}: reconciliation says {stored} stored / "
-                f"{accepted} accepted, raw.{table} holds {held} / {held_accepted}")
-
+                f"{accepted} accepted, raw.{table} holds {held_rows} / {held_accepted}")
