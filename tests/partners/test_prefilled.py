@@ -84,7 +84,14 @@ def test_validation_protection_and_petunjuk(world):
     assert "Rehabilitasi" in bidang.formula1
     for name in ("Identitas", "Rencana Aksi", "Realisasi"):
         assert wb[name].protection.sheet, name
-    assert realisasi["A1"].protection.locked and not realisasi["A2"].protection.locked
+    # below the header every column is open (the column's style, which the rows a partner
+    # fills inherit); the header cells are locked; the plan's pre-filled cells are open
+    assert realisasi["A1"].protection.locked
+    assert all(not realisasi.column_dimensions[c].protection.locked for c in "ABCDEFGHIJKL")
+    assert realisasi.column_dimensions["C"].number_format == "DD/MM/YYYY"
+    rencana = wb["Rencana Aksi"]
+    assert rencana["A1"].protection.locked and not rencana["C2"].protection.locked
+    assert rencana["C2"].value  # a pre-filled plan item, still the partner's to change
     assert wb["Identitas"]["B2"].protection.locked  # the agreement number is monev's
     assert not wb["Identitas"]["B5"].protection.locked  # the reporter fills in his name
 
