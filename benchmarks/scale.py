@@ -150,12 +150,17 @@ def dbt_time(url: str, run_id: str) -> dict:
             "invocations": float(elapsed), "top": top}
 
 
-def describe(name: str, wall: float, t: dict, full: dict | None = None) -> str:
+def describe(name: str, run, t: dict, full: dict | None = None) -> str:
+    """A DAG run's wall time beside dbt's own time, and where the rest of it went."""
     share = f" = {100 * t['models'] / full['models']:.0f}% of the full build's " \
             f"{full['models']:.1f} s" if full else ""
-    return (f"  {name}: wall {wall:.0f} s | dbt models' SQL {t['models']:.1f} s{share} | "
+    tasks = sorted(((ti.end_date - ti.start_date).total_seconds(), ti.task_id)
+                   for ti in run.get_task_instances() if ti.start_date and ti.end_date)
+    slowest = ", ".join(f"{task} {secs:.1f}s" for secs, task in reversed(tasks[-5:]))
+    return (f"  {name}: wall {seconds(run):.0f} s | dbt models' SQL {t['models']:.1f} s{share} | "
             f"dbt tests {t['tests']:.1f} s | dbt invocations in all {t['invocations']:.0f} s"
-            f"\n    slowest models: {t['top']}")
+            f"\n    slowest models: {t['top']}"
+            f"\n    slowest tasks ({len(tasks)} ran): {slowest}")
 
 
 def query(url: str, sql: str, params=None) -> list[tuple]:
@@ -270,7 +275,7 @@ def main() -> None:
         say(f"\nfull build + evaluation of {args.year} (through Airflow):")
         full_time = {name: dbt_time(url, run.run_id) for name, run in full.items()}
         for name, run in full.items():
-            say(describe(name, seconds(run), full_time[name]))
+            say(describe(name, run, full_time[name]))
         total = sum(seconds(r) for r in full.values())
         say(f"  total {total:.0f} s ({total / 60:.1f} min; target <= 10 min)")
         [(size,)] = query(url, "SELECT pg_size_pretty(pg_database_size('warehouse'))")
@@ -294,8 +299,8 @@ def main() -> None:
                                                    "refresh_inputs": False})}
         say("\nincremental run after 1% new submissions:")
         for name in ("warehouse", "evaluate"):
-            say(describe(name, seconds(incremental[name]),
-                         dbt_time(url, incremental[name].run_id), full_time[name]))
+            say(describe(name, incremental[name], dbt_time(url, incremental[name].run_id),
+                         full_time[name]))
         sampler.phase = None
         say("\nBI queries (EXPLAIN ANALYZE, as the owner):")
         say("\n".join(explain(url, args.year)))
