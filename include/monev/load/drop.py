@@ -194,8 +194,7 @@ def _load_batch(conn: psycopg.Connection, parsed: Iterator, airflow_run_id: str 
                 ) -> list[FileResult] | None:
     """The next BATCH_FILES files of ``parsed`` in one commit, each in a savepoint of its
     own: a file that fails rolls back alone, the files before it are committed, then the
-    error is raised. None when no file was left. (A commit per ~55-row file cost more
-    than writing its rows.)"""
+    error is raised. None when no file was left."""
     results, failure, seen = [], None, 0
     with conn.transaction():
         for job, outcome in islice(parsed, BATCH_FILES):
