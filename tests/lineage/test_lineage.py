@@ -61,20 +61,33 @@ def test_lineage_runs_from_the_drop_folder_and_form_tables_to_the_published_mart
 
 
 def test_lineage_events_name_each_marts_inputs_as_dbt_declares_them(e2e):
-    """The dbt events Cosmos emits name exactly the relations each model refs."""
+    """The dbt events Cosmos emits name exactly the relations each model refs; a model
+    built with its tests (`dbt build`) also names what those tests read."""
     _, inputs = _lineage_graph()
     manifest = json.loads((config.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
     nodes = {**manifest["nodes"], **manifest["sources"]}
+
+    def relations(ids) -> set[str]:
+        return {f"{nodes[d]['database']}.{nodes[d]['schema']}."
+                f"{nodes[d].get('identifier') or nodes[d].get('alias') or nodes[d]['name']}"
+                for d in ids if d in nodes}
+
     for mart in ("agreement_scorecard", "fct_outcome", "stg_spreadsheet__realisasi_rows"):
         node = manifest["nodes"][f"model.monev.{mart}"]
-        declared = {f"{nodes[d]['database']}.{nodes[d]['schema']}."
-                    f"{nodes[d].get('identifier') or nodes[d].get('alias') or nodes[d]['name']}"
-                    for d in node["depends_on"]["nodes"] if d in nodes}
-        # Cosmos names a model's task <model>_model_build (with its tests) or <model>_run
+        declared = relations(node["depends_on"]["nodes"])
+        tested = relations(d for t in manifest["nodes"].values()
+                           if t["resource_type"] == "test"
+                           and t.get("attached_node") == node["unique_id"]
+                           for d in t["depends_on"]["nodes"])
+        # Cosmos names a model's task <model>_run, or <model>_model_build with its tests
         jobs = [job for job in inputs
                 if job.split(".")[-1] in (f"{mart}_run", f"{mart}_model_build")]
         assert jobs, f"no lineage event for dbt model {mart}"
-        assert all(inputs[job] == declared for job in jobs), (mart, jobs, declared)
+        for job in jobs:
+            if job.endswith("_model_build"):
+                assert declared <= inputs[job] <= declared | tested, (job, inputs[job])
+            else:
+                assert inputs[job] == declared, (job, inputs[job], declared)
 
 
 def test_lineage_goes_to_an_http_backend_when_one_is_configured(monkeypatch):
@@ -108,13 +121,20 @@ def test_every_dbt_invocation_of_a_run_is_in_the_audit_trail(e2e):
     # the gate's dbt tests (run outside Cosmos) are recorded with the run too
     gate_tests = [r for t, c, _, r in invocations if t is None and c == "test"]
     assert gate_tests and all(len(r["results"]) > 10 for r in gate_tests)
-    # the warehouse DAG's models and tests, each task once per try
-    [(n_warehouse,)] = query(e2e["url"], "SELECT count(DISTINCT airflow_task_id)"
-                                         " FROM audit.dbt_invocation WHERE airflow_run_id = %s",
-                             [e2e["runs"]["warehouse"].run_id])
-    models = [n for n in json.loads(project)["nodes"].values()
-              if n["resource_type"] == "model" and "evaluation" not in n["tags"]]
-    assert n_warehouse >= len(models)
+    # every model of the warehouse DAG built by its run, each task recorded once per try
+    warehouse_run = e2e["runs"]["warehouse"].run_id
+    built = {uid for (uid,) in query(e2e["url"], """
+        SELECT r->>'unique_id'
+        FROM audit.dbt_invocation AS i, jsonb_array_elements(i.run_results->'results') AS r
+        WHERE i.airflow_run_id = %s AND r->>'unique_id' LIKE 'model.%%'""", [warehouse_run])}
+    models = {uid for uid, n in json.loads(project)["nodes"].items()
+              if n["resource_type"] == "model"
+              and not {"evaluation", "monitoring"} & set(n["tags"])}
+    assert built == models
+    [(recorded, tasks)] = query(e2e["url"], """
+        SELECT count(*), count(DISTINCT (airflow_task_id, try_number))
+        FROM audit.dbt_invocation WHERE airflow_run_id = %s""", [warehouse_run])
+    assert recorded == tasks >= len(models)
 
 
 def test_gate_keeps_the_great_expectations_results(e2e):
