@@ -154,8 +154,7 @@ def describe(name: str, run, t: dict, full: dict | None = None) -> str:
     """A DAG run's wall time beside dbt's own time, and where the rest of it went."""
     share = f" = {100 * t['models'] / full['models']:.0f}% of the full build's " \
             f"{full['models']:.1f} s" if full else ""
-    tasks = sorted(((ti.end_date - ti.start_date).total_seconds(), ti.task_id)
-                   for ti in run.get_task_instances() if ti.start_date and ti.end_date)
+    tasks = sorted((secs, task) for task, secs in task_seconds(run).items())
     slowest = ", ".join(f"{task} {secs:.1f}s" for secs, task in reversed(tasks[-5:]))
     return (f"  {name}: wall {seconds(run):.0f} s | dbt models' SQL {t['models']:.1f} s{share} | "
             f"dbt tests {t['tests']:.1f} s | dbt invocations in all {t['invocations']:.0f} s"
@@ -168,12 +167,17 @@ def query(url: str, sql: str, params=None) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
 
 
+def task_seconds(run) -> dict[str, float]:
+    """Wall time of each task of a DAG run that ran."""
+    return {ti.task_id: (ti.end_date - ti.start_date).total_seconds()
+            for ti in run.get_task_instances() if ti.start_date and ti.end_date}
+
+
 def seconds(run, task_id: str | None = None) -> float:
     """Wall time of a DAG run, or of one of its tasks."""
     if task_id is None:
         return (run.end_date - run.start_date).total_seconds()
-    [ti] = [ti for ti in run.get_task_instances() if ti.task_id == task_id]
-    return (ti.end_date - ti.start_date).total_seconds()
+    return task_seconds(run)[task_id]
 
 
 def explain(url: str, year: int) -> list[str]:

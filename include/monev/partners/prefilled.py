@@ -128,10 +128,10 @@ def _unlock(sheet, first_row: int, columns: int, number_formats: dict | None = N
         dimension.protection = UNLOCKED
         if col in (number_formats or {}):
             dimension.number_format = number_formats[col]
-    for row in sheet.iter_rows(min_row=first_row, max_row=max(sheet.max_row, first_row - 1),
-                               max_col=columns):
-        for cell in row:
-            cell.protection = UNLOCKED
+    if sheet.max_row >= first_row:
+        for row in sheet.iter_rows(min_row=first_row, max_col=columns):
+            for cell in row:
+                cell.protection = UNLOCKED
 
 
 def _protect(sheet) -> None:
