@@ -105,7 +105,9 @@ def run_expectations(url: str, period: EvaluationPeriod,
     URL and GX's own description of the checkpoint run (for the audit trail)."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
-    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
 
     os.environ[URL_VARIABLE] = url.replace("postgresql://", "postgresql+psycopg2://", 1)
     context = _gx_context()
@@ -130,9 +132,14 @@ def run_expectations(url: str, period: EvaluationPeriod,
             gx.ValidationDefinition(name=f"gate.{name}", data=batch, suite=suite)))
     checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
         name=f"monev_gate_{scope.name}" if scope is not EVALUATION else "monev_gate",
-        validation_definitions=definitions, actions=[UpdateDataDocsAction(name="data_docs")],
+        validation_definitions=definitions, actions=[],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES}))
     run = checkpoint.run(run_id=gx.RunIdentifier(run_name=f"{scope.name} {period}"))
+    # the run's pages and the index, built once: GX's UpdateDataDocsAction builds them
+    # (and the index, and its Jinja templates) again for each of the run's validations
+    context.build_data_docs(resource_identifiers=[
+        *run.run_results,
+        *(ExpectationSuiteIdentifier(name=v.suite_name) for v in run.run_results.values())])
     for validation in run.run_results.values():
         for r in validation.results:
             by_expectation[r.expectation_config.meta["check"]] = r
