@@ -3,7 +3,8 @@
 
 Runs when the ingestion DAGs update raw tables (Assets), and on demand: Cosmos renders
 the dbt project (staging, intermediate, marts; the evaluation has its own DAG) as one
-Airflow task per model, seed and test, loaded from the manifest `make` builds with
+Airflow task per model (a `dbt build` of the model and its tests) and one per test of two
+models, loaded from the manifest `make` builds with
 `dbt parse`, connecting as `monev_transformer`. Then `templates`: after a new register
 copy, the pre-filled report workbooks of the semester due next, in each partner's outbox.
 """
@@ -13,6 +14,7 @@ from cosmos import DbtDag
 
 from monev.orchestration import assets, tasks
 from monev.orchestration.cosmos_config import cosmos_configs
+from monev.transform.dbt import WAREHOUSE_EXCLUDE
 
 monev_warehouse = DbtDag(
     dag_id="monev_warehouse",
@@ -24,7 +26,7 @@ monev_warehouse = DbtDag(
     default_args=tasks.DEFAULT_ARGS,
     tags=["monev", "warehouse", "dbt"],
     doc_md=__doc__,
-    **cosmos_configs(exclude=["tag:evaluation", "tag:monitoring"]),
+    **cosmos_configs(exclude=WAREHOUSE_EXCLUDE),
 )
 
 

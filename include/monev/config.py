@@ -12,6 +12,8 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent.parent
 DBT_PROJECT_DIR = Path(os.environ.get("MONEV_DBT_PROJECT_DIR", REPO_ROOT / "dbt_project"))
+# the manifest `make` builds with `dbt parse`: the project Cosmos renders and runs
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 DAGS_DIR = REPO_ROOT / "dags"
 SAMPLES_DIR = PACKAGE_DIR / "sample_data"
 

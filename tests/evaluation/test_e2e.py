@@ -107,8 +107,10 @@ def test_dim_agreement_current_rows_are_the_latest_register_copy(e2e):
 
 
 def test_dbt_tests_ran_and_passed(e2e):
-    """Each warehouse model's tests run in its own `dbt build` task: every test of the
-    warehouse's models has a passing result in that run's audit trail."""
+    """Each warehouse model's tests run in its own `dbt build` task of ``monev_warehouse``,
+    and all of them again in the one `dbt build` with which ``monev_monitor`` refreshes the
+    warehouse: every warehouse model built and every test of them passing, in each run's
+    audit trail."""
     run = e2e["runs"]["warehouse"]
     assert all(str(ti.state) == "success" for ti in run.get_task_instances())
     manifest = json.loads((config.DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
@@ -118,12 +120,26 @@ def test_dbt_tests_ran_and_passed(e2e):
     expected = {uid for uid, node in manifest["nodes"].items()
                 if node["resource_type"] == "test"
                 and set(node["depends_on"]["nodes"]) <= warehouse_models}
-    ran = dict(query(e2e["url"], """
-        SELECT r->>'unique_id', r->>'status'
-        FROM audit.dbt_invocation i, jsonb_array_elements(i.run_results->'results') r
-        WHERE i.airflow_run_id = %s AND r->>'unique_id' LIKE 'test.%%'""", [run.run_id]))
-    assert expected and set(ran) == expected
-    assert set(ran.values()) == {"pass"}
+
+    def ran(run_id: str, kind: str, task: str = "%") -> dict:
+        return dict(query(e2e["url"], """
+            SELECT r->>'unique_id', r->>'status'
+            FROM audit.dbt_invocation i, jsonb_array_elements(i.run_results->'results') r
+            WHERE i.airflow_run_id = %s AND i.airflow_task_id LIKE %s
+              AND r->>'unique_id' LIKE %s""", [run_id, task, f"{kind}.%"]))
+
+    tests = ran(run.run_id, "test")
+    assert expected and set(tests) == expected
+    assert set(tests.values()) == {"pass"}
+    refresh = e2e["monitor"].run_id
+    [(invocations,)] = query(e2e["url"], "SELECT count(*) FROM audit.dbt_invocation"
+                                         " WHERE airflow_run_id = %s AND airflow_task_id ="
+                                         " 'warehouse'", [refresh])
+    assert invocations == 1
+    assert ran(refresh, "test", "warehouse") == tests
+    models = ran(refresh, "model", "warehouse")
+    assert set(models) == {m for m in warehouse_models if m.startswith("model.")}
+    assert set(models.values()) == {"success"}
 
 
 def test_reconciliation_holds_for_every_file(e2e):

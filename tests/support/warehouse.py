@@ -9,6 +9,7 @@ import pytest
 
 from monev import config
 from monev.db.endpoints import Endpoint
+from monev.transform.dbt import WAREHOUSE_EXCLUDE
 
 SHARED = config.REPO_ROOT.parent / "shared"
 SHARED_SAMPLES = SHARED / "samples"
@@ -40,7 +41,7 @@ def shared_samples() -> Path:
 
 
 # the warehouse's models alone: the evaluation and the monitoring are built for a period
-WAREHOUSE_ONLY = ["--exclude", "tag:evaluation", "tag:monitoring"]
+WAREHOUSE_ONLY = ["--exclude", *WAREHOUSE_EXCLUDE]
 
 
 def load_samples(endpoint, drop: Path, run_id: str) -> None:

@@ -15,11 +15,12 @@ from support.warehouse import WAREHOUSE_ONLY, empty_scratch, query
 from support.workbooks import register, report
 
 from monev import config
+from monev.lineage.audit_trail import AirflowRun
 from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
-from monev.transform.dbt import dbt
+from monev.transform.dbt import DbtFailed, build_warehouse, dbt
 
 JKT = ZoneInfo("Asia/Jakarta")
 PARTNERS = """kode_mitra,nama_resmi,singkatan,kategori,induk,kode_provinsi,berlaku_mulai,\
@@ -86,6 +87,26 @@ def world(scratch, tmp_path_factory):
 
 def jkt(*args):
     return dt.datetime(*args, tzinfo=JKT)
+
+
+def test_one_build_of_the_warehouse_is_recorded_and_a_failure_raises(world):
+    """What monev_evaluate and monev_monitor run to refresh the warehouse: every warehouse
+    model and its tests in one `dbt build`, recorded in the audit trail with its task; a
+    build that cannot run raises, naming the warehouse."""
+    endpoint = world["endpoint"]
+    airflow = AirflowRun("a_dag", "build-once", "warehouse", 1)
+    counts = build_warehouse(endpoint.url("monev_transformer"), airflow, name="test_once")
+    [(results,)] = query(world["url"], "SELECT run_results FROM audit.dbt_invocation"
+                                       " WHERE airflow_run_id = 'build-once'"
+                                       " AND airflow_task_id = 'warehouse'")
+    statuses = [(r["unique_id"].split(".")[0], r["status"]) for r in results["results"]]
+    assert counts == {f"{kind}s_{status}": statuses.count((kind, status))
+                      for kind, status in set(statuses)}
+    assert counts["models_success"] >= 10 and counts["tests_pass"] >= 10
+    assert all(key.endswith(("_success", "_pass", "_no-op")) for key in counts), counts
+    wrong = endpoint.url("monev_transformer").replace("@", "x@", 1)  # a wrong password
+    with pytest.raises(DbtFailed, match="dbt build of the warehouse failed"):
+        build_warehouse(wrong, airflow, name="test_once")
 
 
 def test_dim_agreement_keeps_the_register_history(world):

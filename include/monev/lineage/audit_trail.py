@@ -26,7 +26,7 @@ class AirflowRun:
 
 def project_manifest() -> Path:
     """The manifest ``make`` builds with ``dbt parse``: the project Cosmos renders and runs."""
-    return config.DBT_PROJECT_DIR / "target" / "manifest.json"
+    return config.DBT_MANIFEST
 
 
 def record_dbt_invocation(url: str, run_results: Path, manifest: Path,

@@ -23,12 +23,11 @@ def receipts():
 
 
 def refresh_inputs():
-    """Adds the ingestion pass, the form sweep, the warehouse group and the receipts (after
+    """Adds the ingestion pass, the form sweep, the warehouse build and the receipts (after
     the warehouse, which resolves agreements to partners) to the DAG being defined;
-    returns ([ingest, sweep], warehouse) to be wired by the DAG."""
-    from cosmos import DbtTaskGroup  # here: the ingestion DAGs parse without Cosmos
-
-    from monev.orchestration.cosmos_config import cosmos_configs
+    returns ([ingest, sweep], warehouse) to be wired by the DAG. The warehouse is one
+    ``dbt build`` task here (``monev_warehouse`` shows it a task per model): no second
+    render of the dbt graph when this DAG file is parsed, one dbt start-up when it runs."""
 
     @task(task_id=INPUT_TASK_IDS[0], inlets=[assets.drop_folder()],
           outlets=assets.drop_tables())
@@ -40,7 +39,11 @@ def refresh_inputs():
     def sweep_form_records(run_id=None) -> dict:
         return tasks.sweep_form_records_if_configured(run_id)
 
-    warehouse = DbtTaskGroup(group_id="warehouse", **cosmos_configs(
-        exclude=["tag:evaluation", "tag:monitoring"], operator_args=tasks.AFTER_SKIPPABLE))
+    @task(task_id="warehouse", inlets=[*assets.drop_tables(), *assets.kobo_tables()],
+          **tasks.AFTER_SKIPPABLE)
+    def build_warehouse(ti=None) -> dict:
+        return tasks.build_warehouse(ti)
+
+    warehouse = build_warehouse()
     warehouse >> receipts()
     return [ingest_drop_folder(), sweep_form_records()], warehouse

@@ -84,6 +84,16 @@ def _sync(client, full_sweep: bool | None, run_id: str | None,
             "quarantined": result.reasons}
 
 
+def build_warehouse(ti) -> dict:
+    """The warehouse models and their tests in one dbt build, as monev_transformer, before
+    a DAG builds its own models on them; recorded with the task that ran it."""
+    from monev.lineage.audit_trail import AirflowRun
+    from monev.transform.dbt import build_warehouse as build
+
+    return build(transformer_url(), AirflowRun(ti.dag_id, ti.run_id, ti.task_id, ti.try_number),
+                 name=f"warehouse_{ti.dag_id}")
+
+
 def check_reconciliation(run_id: str | None) -> dict:
     """Every load of this run reconciles (arrived = accepted + unchanged + quarantined)."""
     from monev.load.reconcile import assert_run_reconciled

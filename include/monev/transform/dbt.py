@@ -18,6 +18,7 @@ from monev import config
 from monev.db.endpoints import Endpoint
 from monev.db.server import endpoint as configured_endpoint
 from monev.evaluation.period import EvaluationPeriod
+from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
 
 
 class DbtFailed(RuntimeError):
@@ -70,3 +71,32 @@ def generate_docs(endpoint: Endpoint | None = None,
     dbt(["docs", "generate", "--static", "--quiet"], endpoint, period.dbt_vars(),
         target=docs_dir())
     return docs_dir() / "static_index.html"
+
+
+# what the warehouse is: every model but the evaluation's and the monitoring's (each has
+# its own build, with its dbt vars and its gate)
+WAREHOUSE_EXCLUDE = ["tag:evaluation", "tag:monitoring"]
+
+
+def build_warehouse(url: str, airflow: AirflowRun, name: str) -> dict:
+    """The warehouse models and their tests in one ``dbt build``, for the DAGs that refresh
+    their inputs before building their own models: one dbt start-up instead of one per model
+    (``monev_warehouse`` keeps a task per model). Artifacts in ``dbt_target/<name>``, so that
+    two DAGs never share them; the invocation goes to the audit trail, also when it fails.
+    Returns the count of models and tests by status; raises :class:`DbtFailed` when a model
+    or a test failed (what reads it was skipped)."""
+    target = target_dir() / name
+    (target / "run_results.json").unlink(missing_ok=True)  # never an earlier build's
+    proc = dbt(["build", "--exclude", *WAREHOUSE_EXCLUDE, "--quiet"], url=url, check=False,
+               target=target)
+    # recorded with the project's manifest, as the Cosmos tasks are (one stored copy)
+    record_dbt_invocation(url, target / "run_results.json", config.DBT_MANIFEST, airflow)
+    if proc.returncode != 0:
+        raise DbtFailed(f"dbt build of the warehouse failed:\n{proc.stdout[-6000:]}"
+                        f"{proc.stderr[-2000:]}")
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    counts: dict[str, int] = {}
+    for r in results:
+        key = f"{r['unique_id'].split('.')[0]}s_{r['status']}"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
