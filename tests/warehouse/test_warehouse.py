@@ -262,7 +262,7 @@ def test_source_freshness_is_declared_and_checked(world):
 
 def snapshot(url: str) -> dict:
     return {t: query(url, f"SELECT * FROM marts.{t} ORDER BY 1")
-            for t in ("fct_outcome", "fct_commitment")}
+            for t in ("fct_outcome", "fct_commitment", "fct_report")}
 
 
 def test_incremental_build_equals_full_refresh(world):
@@ -278,8 +278,9 @@ def test_incremental_build_equals_full_refresh(world):
     server.edit(1, **{"kegiatan/capaian": "4"})
     server.delete(2)
     sync(world["endpoint"].url("monev_loader"), world["client"], full=True)
-    # only what is not yet in the facts is read: the new workbooks, the one they supersede,
-    # the edited and deleted records (all their versions)
+    # only what is not yet in the facts is read: the new workbooks, the one they supersede
+    # (fct_report: every workbook of their agreement and year), the edited and deleted
+    # records (all their versions)
     dbt(["run", "--quiet", "--select", "fct_report", "fct_outcome", "fct_commitment"],
         world["endpoint"])
     incremental = snapshot(url)
@@ -300,6 +301,13 @@ def test_incremental_build_equals_full_refresh(world):
     assert plans == [("Laporan_A1_2025_S1.xlsx", False), ("Laporan_A1_2025_S1_revisi.xlsx",
                      False), ("Laporan_A1_2025_S2.xlsx", True)]
     assert len(incremental["fct_outcome"]) == 7 and len(incremental["fct_commitment"]) == 6
-    dbt(["run", "--quiet", "--full-refresh", "--select", "fct_outcome", "fct_commitment"],
-        world["endpoint"])
+    reports = query(url, """SELECT coalesce(file_name, kobo_id::text), is_latest_copy,
+        is_superseded, is_deleted, is_latest_action_plan FROM marts.fct_report
+        WHERE nomor_perjanjian = 'PKS/A1' OR channel = 'form' ORDER BY 1""")
+    assert reports == [("1", True, False, False, False), ("2", False, False, True, False),
+                       ("Laporan_A1_2025_S1.xlsx", False, True, False, False),
+                       ("Laporan_A1_2025_S1_revisi.xlsx", True, False, False, False),
+                       ("Laporan_A1_2025_S2.xlsx", True, False, False, True)]
+    dbt(["run", "--quiet", "--full-refresh", "--select", "fct_report", "fct_outcome",
+         "fct_commitment"], world["endpoint"])
     assert snapshot(url) == incremental

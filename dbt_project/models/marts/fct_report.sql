@@ -2,10 +2,18 @@
 -- version), for an agreement, year and semester, by channel, with its received time, and
 -- which copies stand now (the flags BI sums on; an evaluation applies its own cut-off).
 -- Reporters' contacts stay out (BI reads marts): see stg_spreadsheet__reports.
-{{ config(indexes=[
-    {'columns': ['workbook_load_id']},
-    {'columns': ['nomor_perjanjian', 'tahun', 'semester']},
-]) }}
+-- Incremental: whether a copy stands depends on the other copies of its agreement and
+-- year, so a new workbook (or one whose received time moved: an earlier copy of the same
+-- file arrived) re-reads every workbook of its (agreement, year); a form record
+-- is re-read when its latest version or its deletion differs from the row held.
+{{ config(materialized='incremental', unique_key='report_key',
+          post_hook="{{ restore_foreign_keys() }}",
+          incremental_strategy='delete+insert', on_schema_change='fail',
+          indexes=[
+              {'columns': ['report_key'], 'unique': True},
+              {'columns': ['workbook_load_id']},
+              {'columns': ['nomor_perjanjian', 'tahun', 'semester']},
+          ]) }}
 
 with workbooks as (
     select
@@ -17,7 +25,41 @@ with workbooks as (
             partition by nomor_perjanjian, tahun, rencana_aksi_readable
             order by {{ latest_first() }}
         ) = 1 and rencana_aksi_readable, false) as is_latest_action_plan
-    from {{ ref('stg_spreadsheet__reports') }}
+    from {{ ref('stg_spreadsheet__reports') }} as s
+    {% if is_incremental() -%}
+        where exists (
+            select 1 from {{ ref('stg_spreadsheet__reports') }} as n
+            where
+                n.nomor_perjanjian is not distinct from s.nomor_perjanjian
+                and n.tahun is not distinct from s.tahun
+                and not exists (
+                    select 1 from {{ this }} as t
+                    where t.workbook_load_id = n.workbook_load_id and t.received_at = n.received_at
+                )
+        )
+    {%- endif %}
+),
+
+form_records as (
+    select *
+    from {{ ref('stg_kobo__record_versions') }} as k
+    where
+        is_latest_version
+        {% if is_incremental() -%}
+            and not exists (
+                select 1 from {{ this }} as t
+                where
+                    t.report_key = md5('form/' || k.asset_uid || '/' || k.kobo_id)
+                    and (
+                        t.nomor_perjanjian, t.tahun, t.semester, t.received_at,
+                        t.is_not_approved, t.is_deleted
+                    )
+                    is not distinct from (
+                        k.nomor_perjanjian, k.tahun, k.semester, k.received_at,
+                        k.is_not_approved, k.is_deleted
+                    )
+            )
+        {%- endif %}
 )
 
 select
@@ -62,5 +104,4 @@ select
     not is_deleted as is_latest_copy,
     false as is_superseded,
     false as is_latest_action_plan
-from {{ ref('stg_kobo__record_versions') }}
-where is_latest_version
+from form_records
