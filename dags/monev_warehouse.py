@@ -13,8 +13,7 @@ from airflow.sdk import task
 from cosmos import DbtDag
 
 from monev.orchestration import assets, tasks
-from monev.orchestration.cosmos_config import cosmos_configs
-from monev.transform.dbt import WAREHOUSE_EXCLUDE
+from monev.orchestration.cosmos_config import WAREHOUSE_EXCLUDE, cosmos_configs
 
 monev_warehouse = DbtDag(
     dag_id="monev_warehouse",

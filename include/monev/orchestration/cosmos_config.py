@@ -9,6 +9,7 @@ from pathlib import Path
 from monev import config
 from monev.monitoring.date import MONITORING_MODELS  # noqa: F401 (re-exported for the DAG)
 from monev.orchestration.connections import TRANSFORMER_CONN_ID, transformer_url
+from monev.transform.dbt import WAREHOUSE_EXCLUDE  # noqa: F401 (re-exported for the DAG)
 
 # dbt vars of the evaluation build, templated from the period task's XCom
 EVALUATION_VARS = {
