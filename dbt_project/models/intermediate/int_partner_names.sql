@@ -1,6 +1,10 @@
 -- Name resolution (docs/sources.md): every name a partner goes by (nama_resmi, singkatan,
 -- aliases) in each partner-master copy, normalised. A name that two partners share
 -- resolves to neither: `is_ambiguous`.
+-- Indexed on what `partner_of_name` looks up, once per register row: without it each
+-- lookup read the whole table (dim_agreement 0.4 s at 10% scale, 25.8 s at national).
+{{ config(indexes=[{'columns': ['partner_master_load_id', 'name_key']}]) }}
+
 with names as (
     select
         partner_master_load_id,
