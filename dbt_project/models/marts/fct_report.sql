@@ -15,7 +15,25 @@
               {'columns': ['nomor_perjanjian', 'tahun', 'semester']},
           ]) }}
 
-with workbooks as (
+with reports as (
+    select * from {{ ref('stg_spreadsheet__reports') }}
+),
+
+{% if is_incremental() -%}
+    -- the (agreement, year) groups with a workbook the table does not hold as it is now
+    touched as (
+        select distinct
+            n.nomor_perjanjian,
+            n.tahun
+        from reports as n
+        where not exists (
+            select 1 from {{ this }} as t
+            where t.workbook_load_id = n.workbook_load_id and t.received_at = n.received_at
+        )
+    ),
+{%- endif %}
+
+workbooks as (
     select
         *,
         row_number() over (
@@ -25,17 +43,13 @@ with workbooks as (
             partition by nomor_perjanjian, tahun, rencana_aksi_readable
             order by {{ latest_first() }}
         ) = 1 and rencana_aksi_readable, false) as is_latest_action_plan
-    from {{ ref('stg_spreadsheet__reports') }} as s
+    from reports as s
     {% if is_incremental() -%}
         where exists (
-            select 1 from {{ ref('stg_spreadsheet__reports') }} as n
+            select 1 from touched as n
             where
                 n.nomor_perjanjian is not distinct from s.nomor_perjanjian
                 and n.tahun is not distinct from s.tahun
-                and not exists (
-                    select 1 from {{ this }} as t
-                    where t.workbook_load_id = n.workbook_load_id and t.received_at = n.received_at
-                )
         )
     {%- endif %}
 ),

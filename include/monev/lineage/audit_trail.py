@@ -23,6 +23,11 @@ class AirflowRun:
     task_id: str | None = None
     try_number: int | None = None
 
+    @classmethod
+    def of(cls, ti) -> AirflowRun:
+        """The run of an Airflow task instance (``ti`` of a task's context)."""
+        return cls(ti.dag_id, ti.run_id, ti.task_id, ti.try_number)
+
 
 def project_manifest() -> Path:
     """The manifest ``make`` builds with ``dbt parse``: the project Cosmos renders and runs."""

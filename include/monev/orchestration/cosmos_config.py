@@ -32,7 +32,7 @@ def record_dbt_invocation(project_dir: str, context=None, **_) -> None:
     from monev.lineage.audit_trail import record_dbt_invocation as record
 
     ti = (context or {}).get("ti")
-    airflow = AirflowRun(ti.dag_id, ti.run_id, ti.task_id, ti.try_number) if ti else AirflowRun()
+    airflow = AirflowRun.of(ti) if ti else AirflowRun()
     record(transformer_url(), Path(project_dir) / "target" / "run_results.json",
            project_manifest(), airflow)
 

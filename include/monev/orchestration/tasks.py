@@ -90,8 +90,7 @@ def build_warehouse(ti) -> dict:
     from monev.lineage.audit_trail import AirflowRun
     from monev.transform.dbt import build_warehouse as build
 
-    return build(transformer_url(), AirflowRun(ti.dag_id, ti.run_id, ti.task_id, ti.try_number),
-                 name=f"warehouse_{ti.dag_id}")
+    return build(transformer_url(), AirflowRun.of(ti), name=f"warehouse_{ti.dag_id}")
 
 
 def check_reconciliation(run_id: str | None) -> dict:

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -95,8 +96,4 @@ def build_warehouse(url: str, airflow: AirflowRun, name: str) -> dict:
         raise DbtFailed(f"dbt build of the warehouse failed:\n{proc.stdout[-6000:]}"
                         f"{proc.stderr[-2000:]}")
     results = json.loads((target / "run_results.json").read_text())["results"]
-    counts: dict[str, int] = {}
-    for r in results:
-        key = f"{r['unique_id'].split('.')[0]}s_{r['status']}"
-        counts[key] = counts.get(key, 0) + 1
-    return counts
+    return dict(Counter(f"{r['unique_id'].split('.')[0]}s_{r['status']}" for r in results))
