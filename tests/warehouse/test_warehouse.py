@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 from decimal import Decimal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -104,9 +105,14 @@ def test_one_build_of_the_warehouse_is_recorded_and_a_failure_raises(world):
                       for kind, status in set(statuses)}
     assert counts["models_success"] >= 10 and counts["tests_pass"] >= 10
     assert all(key.endswith(("_success", "_pass", "_no-op")) for key in counts), counts
-    wrong = endpoint.url("monev_transformer").replace("@", "x@", 1)  # a wrong password
-    with pytest.raises(DbtFailed, match="dbt build of the warehouse failed"):
+    right = endpoint.url("monev_transformer")
+    wrong = right.replace("@", "x@", 1)  # a wrong password
+    with pytest.raises(DbtFailed, match="dbt build of the warehouse failed") as failed:
         build_warehouse(wrong, airflow, name="test_once")
+    # dbt's output is in the message (what failed), the password is not
+    assert "monev_transformer" in str(failed.value)
+    for url in (right, wrong):
+        assert urlsplit(url).password not in str(failed.value)
 
 
 def test_dim_agreement_keeps_the_register_history(world):
@@ -310,4 +316,56 @@ def test_incremental_build_equals_full_refresh(world):
                        ("Laporan_A1_2025_S2.xlsx", True, False, False, True)]
     dbt(["run", "--quiet", "--full-refresh", "--select", "fct_report", "fct_outcome",
          "fct_commitment"], world["endpoint"])
+    assert snapshot(url) == incremental
+
+
+def test_incremental_fct_report_follows_a_received_time_that_moved_back(world):
+    """An earlier copy of a loaded workbook's bytes, arriving late, moves that workbook's
+    received time back; the incremental run re-reads its agreement and year, so the copy
+    it superseded stands again. A form record with no agreement or year (NULL) is read,
+    and re-read when an edit gives it both, exactly as a full refresh reads them."""
+    url, drop, server, endpoint = (world["url"], world["drop"], world["server"],
+                                   world["endpoint"])
+    first, second = drop / "Laporan_B_2025_S1.xlsx", drop / "Laporan_B_2025_S1_b.xlsx"
+    for path, capaian, day in ((first, 10, 1), (second, 11, 5)):
+        at(report(path, identitas={"Nomor Perjanjian": "NK/B", "Tahun": 2025,
+                                   "Semester": "I"},
+                  rencana=ITEMS, realisasi=[outcome(1, "2025-03-01", capaian)]),
+           2025, 8, day, 9)
+    record = form_record(7, "validation_status_approved", "1", "2025-08-02T01:00:00",
+                         nomor=None)
+    record["identitas/tahun"] = None
+    server.add(record)
+    loader = endpoint.url("monev_loader")
+    ingest_folder(loader, drop, "moved-1")
+    sync(loader, world["client"])
+    selected = ["--select", "fct_report", "fct_outcome", "fct_commitment"]
+    dbt(["run", "--quiet", *selected], endpoint)
+
+    def standing():
+        return query(url, """SELECT coalesce(file_name, kobo_id::text), nomor_perjanjian,
+            tahun, is_latest_copy, is_superseded FROM marts.fct_report
+            WHERE nomor_perjanjian = 'NK/B' AND channel = 'workbook' OR kobo_id = 7
+            ORDER BY 1""")
+
+    assert standing() == [("7", None, None, True, False),
+                          ("Laporan_B_2025_S1.xlsx", "NK/B", 2025, False, True),
+                          ("Laporan_B_2025_S1_b.xlsx", "NK/B", 2025, True, False)]
+    # the same bytes as the second copy, received before the first: a duplicate, and the
+    # second copy now counts from 25 July
+    copy = drop / "Laporan_B_2025_S1_c.xlsx"
+    copy.write_bytes(second.read_bytes())
+    at(copy, 2025, 7, 25, 9)
+    server.edit(7, **{"identitas/nomor_perjanjian": "NK/B", "identitas/tahun": "2025"})
+    ingest_folder(loader, drop, "moved-2")
+    sync(loader, world["client"], full=True)
+    dbt(["run", "--quiet", *selected], endpoint)
+    assert standing() == [("7", "NK/B", 2025, True, False),
+                          ("Laporan_B_2025_S1.xlsx", "NK/B", 2025, True, False),
+                          ("Laporan_B_2025_S1_b.xlsx", "NK/B", 2025, False, True)]
+    [(moved,)] = query(url, "SELECT received_at FROM marts.fct_report"
+                            " WHERE file_name = 'Laporan_B_2025_S1_b.xlsx'")
+    assert moved == jkt(2025, 7, 25, 9)
+    incremental = snapshot(url)
+    dbt(["run", "--quiet", "--full-refresh", *selected], endpoint)
     assert snapshot(url) == incremental
