@@ -17,8 +17,8 @@ from monev.load.raw import (
     RAW_TABLES,
     Provenance,
     ReconciliationError,
+    Writes,
     assert_reconciled,
-    record_reconciliation,
 )
 from monev.load.reconcile import assert_run_reconciled
 
@@ -248,7 +248,7 @@ def test_connection_killed_before_commit_leaves_nothing_and_retry_completes(
                realisasi=[[1, 1, "2025-03-01", "x", "", "", 1, 1, 1, "", "", ""]])
     put(folder, folder / "Laporan_I_2025_S1.xlsx")
 
-    def kill(conn):
+    def kill(conn, file_name):
         with psycopg.connect(clean_scratch.url(), autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [conn.info.backend_pid])
 
@@ -276,11 +276,9 @@ def test_a_file_failing_inside_a_batch_rolls_back_alone_and_the_files_before_it_
                           identitas={"Nomor Perjanjian": f"NK/{n}/2025"},
                           realisasi=[[1, 1, "2025-03-01", "x", "", "", 1, 1, 1, "", "", ""]])
         put(folder, path, f"2025-07-10T10:0{n}:00+07:00")
-    files_seen = []
 
-    def fail_on_the_second(conn):
-        files_seen.append(1)
-        if len(files_seen) == 2:
+    def fail_on_the_second(conn, file_name):
+        if file_name == "Laporan_P2_2025_S1.xlsx":
             raise RuntimeError("the second file fails before it ends")
 
     monkeypatch.setattr(drop, "before_commit", fail_on_the_second)
@@ -310,17 +308,22 @@ def test_a_reconciliation_that_raw_does_not_hold_stops_the_load(clean_scratch, t
     with psycopg.connect(clean_scratch.url("monev_loader")) as conn:
         assert_reconciled(conn, result.load_id)  # as loaded: it holds
         prov = Provenance(result.load_id, "run-r", "drop", "Laporan_R_2025_S1.xlsx", "x", None)
-        record_reconciliation(conn, prov, "Lain", "realisasi_row", 2, 1, 1, 0)
+        claim = Writes()
+        claim.reconciliation(prov, "Lain", "realisasi_row", 2, 1, 1, 0)
         with pytest.raises(ReconciliationError,
                            match=r"sheet 'Lain': .* 2 stored / 1 accepted, raw.realisasi_row "
                                  r"holds 0 / 0"):
-            assert_reconciled(conn, result.load_id)
+            claim.write(conn)  # what writes a batch checks it before the commit
         conn.rollback()
-        other = uuid.uuid4()  # a claim about rows that never arrived
-        record_reconciliation(conn, Provenance(other, None, "kobo", None, None, None, "p"),
-                              "results", "kobo_record", 1, 1, 0, 0)
-        with pytest.raises(ReconciliationError, match="raw.kobo_record holds 0 / 0"):
-            assert_reconciled(conn, other)
+        other = uuid.uuid4()  # a claim about rows that never arrived, beside a load that holds
+        claim = Writes()
+        claim.reconciliation(Provenance(other, None, "kobo", None, None, None, "p"),
+                             "results", "kobo_record", 1, 1, 0, 0)
+        with pytest.raises(ReconciliationError,
+                           match=f"load {other} sheet 'results': .*raw.kobo_record holds 0 / 0"):
+            claim.write(conn)
+        with pytest.raises(ReconciliationError, match=f"load {other} "):
+            assert_reconciled(conn, result.load_id, other)
         conn.rollback()
 
 

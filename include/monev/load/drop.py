@@ -22,15 +22,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
-from monev.load.raw import (
-    Provenance,
-    assert_reconciled,
-    copy_rows,
-    quarantine,
-    record_reconciliation,
-    row_problems,
-)
-from monev.sources.bounded import DEFAULT_LIMITS, Job, Limits, ParserPool, check_limits
+from monev.load.raw import Provenance, Writes, row_problems
+from monev.sources.bounded import DEFAULT_LIMITS, Job, Limits, ParserPool
 from monev.sources.parsers import (
     IDENTITAS_FIELDS,
     PARTNER_COLUMNS,
@@ -54,10 +47,10 @@ TABLE_COLUMNS = {
 }
 
 WHOLE_FILE = "(whole file)"  # the reconciliation row of a file refused whole
-BATCH_FILES = 50  # files per commit (each file its own savepoint)
+BATCH_FILES = 50  # files per commit, written together
 
-# Test hook: called inside the file's transaction just before it ends.
-before_commit: Callable[[psycopg.Connection], None] | None = None
+# Test hook: called with each file's name inside the transaction that commits it.
+before_commit: Callable[[psycopg.Connection, str], None] | None = None
 
 
 @dataclass
@@ -158,25 +151,22 @@ def _read(arrival: Arrival, limits: Limits) -> None:
 
 
 def _jobs(arrivals: list[Arrival], limits: Limits) -> Iterator[Job]:
-    """Read each file and check what it would cost; only files within limits are parsed."""
+    """Read each file; what it would cost to parse is checked in the parsing process.
+    The bytes go with the job, not with the arrival that outlives it."""
     for arrival in arrivals:
         kind = kind_of(arrival.name)
         if arrival.problem is None:
             _read(arrival, limits)
-        if arrival.problem is None and kind is not None:
-            try:
-                check_limits(arrival.data, kind != "partner_master", limits)
-            except UnreadableFile as exc:
-                arrival.problem = Problem(exc.code, detail=exc.detail)
+        data, arrival.data = arrival.data, b""
         parse = arrival.problem is None and kind is not None
-        yield Job(arrival, kind if parse else None, arrival.data if parse else b"")
+        yield Job(arrival, kind if parse else None, data if parse else b"")
 
 
 def ingest_folder(conninfo: str, folder, airflow_run_id: str | None = None,
                   limits: Limits = DEFAULT_LIMITS) -> list[FileResult]:
     """Load every file of the folder not recorded before; returns what happened to each.
-    Files are parsed ahead in bounded child processes and loaded in order, each file in a
-    savepoint of its own, BATCH_FILES files per commit."""
+    Files are parsed ahead in bounded child processes and loaded in order, BATCH_FILES
+    files per commit (see :func:`_load_batch`)."""
     results = []
     with psycopg.connect(conninfo) as conn:
         known = {(p, t) for p, t in conn.execute(
@@ -185,100 +175,126 @@ def ingest_folder(conninfo: str, folder, airflow_run_id: str | None = None,
         arrivals = [a for a in _arrivals(folder) if (str(a.path), a.received_at) not in known]
         with ParserPool(limits) as pool:
             parsed = pool.map(_jobs(arrivals, limits))
-            while (batch := _load_batch(conn, parsed, airflow_run_id)) is not None:
-                results += batch
+            while batch := list(islice(parsed, BATCH_FILES)):
+                results += _load_batch(conn, batch, airflow_run_id)
     return results
 
 
-def _load_batch(conn: psycopg.Connection, parsed: Iterator, airflow_run_id: str | None,
-                ) -> list[FileResult] | None:
-    """The next BATCH_FILES files of ``parsed`` in one commit, each in a savepoint of its
-    own: a file that fails rolls back alone, the files before it are committed, then the
-    error is raised. None when no file was left."""
-    results, failure, seen = [], None, 0
-    with conn.transaction():
-        for job, outcome in islice(parsed, BATCH_FILES):
-            seen += 1
-            try:
-                result = load_file(conn, job.key, outcome, airflow_run_id)
-            except Exception as exc:  # noqa: BLE001 - raised again once the batch is in
-                failure = exc
-                break
-            if result is not None:
-                results.append(result)
-    if failure is not None:
-        raise failure
-    return results if seen else None
+def _load_batch(conn: psycopg.Connection, batch: list, airflow_run_id: str | None,
+                ) -> list[FileResult]:
+    """Parsed files in one commit, with one COPY per table for all of them. When that
+    fails, the batch is written again file by file, each in a savepoint of its own: the
+    file that fails rolls back alone, the files before it are committed, then its error
+    is raised."""
+    try:
+        with conn.transaction():
+            results = write_files(conn, batch, airflow_run_id)
+    except Exception:
+        if conn.closed or conn.broken:
+            raise
+        results, failure = [], None
+        with conn.transaction():
+            for job in batch:
+                try:
+                    with conn.transaction():
+                        results += write_files(conn, [job], airflow_run_id)
+                except Exception as exc:  # noqa: BLE001 - raised once the others are in
+                    failure = exc
+                    break
+        if failure is not None:
+            raise failure from None
+    for result in results:
+        for reason in result.reasons:
+            log.warning("quarantined: %s", printable(reason))
+    return results
 
 
-def load_file(conn: psycopg.Connection, arrival: Arrival, outcome,
-              airflow_run_id: str | None) -> FileResult | None:
-    """One file, one transaction (a savepoint inside a batch's): receipt, rows, quarantine
-    and reconciliation, or nothing.
+def write_files(conn: psycopg.Connection, batch: list, airflow_run_id: str | None,
+                ) -> list[FileResult]:
+    """Receipts, rows, quarantine and reconciliation of ``(job, outcome)`` pairs, inside
+    the caller's transaction, checked against the reconciliation before it ends. A file
+    recorded meanwhile (by a concurrent run) is left out; a file whose bytes were loaded
+    before (from another name or time) is a duplicate of the first such copy.
     ``outcome``: the parsed file, the reason it could not be read, or None (not parsed)."""
-    name, path, sha, received_at = (arrival.name, str(arrival.path), arrival.sha256,
-                                    arrival.received_at)
-    kind = kind_of(name)
-    load_id = uuid.uuid4()
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [sha])
-        if conn.execute("SELECT 1 FROM raw.file_receipt WHERE file_path = %s AND sha256 = %s"
-                        " AND received_at = %s", [path, sha, received_at]).fetchone():
-            return None  # recorded by a concurrent or earlier run
-        # only a file that was loaded makes a later copy of its bytes a duplicate
-        first = None if arrival.problem else conn.execute(
-            "SELECT load_id FROM raw.file_receipt WHERE sha256 = %s AND status = 'loaded'"
-            " AND kind IS NOT DISTINCT FROM %s ORDER BY received_at, receipt_id LIMIT 1",
-            [sha, kind]).fetchone()
-        prov = Provenance(load_id, airflow_run_id, "drop", name, sha, received_at)
-        result = FileResult(name, "loaded", kind, load_id)
-        parsed, problem = None, arrival.problem
-        if problem is not None:
-            pass
-        elif first:
-            result.status = "duplicate"
-        elif kind is None:
-            problem = Problem("unknown_file_kind",
-                              detail="name fits none of daftar_kerja_sama*.xlsx, mitra*.csv, "
-                                     "Laporan_*.xlsx")
-        elif isinstance(outcome, UnreadableFile):
-            problem = Problem(outcome.code, detail=outcome.detail)
-        else:
-            parsed = outcome
-        if problem is not None:
-            result.status = "quarantined"
-            result.reasons += quarantine(conn, prov, [("file", None, None, None, problem)])
-            record_reconciliation(conn, prov, WHOLE_FILE, None, 0, 0, 0, 0)
-        conn.execute(
-            """INSERT INTO raw.file_receipt (load_id, airflow_run_id, file_name, file_path, kind,
-                   sha256, size_bytes, received_at, status, duplicate_of)
-               VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)""",
-            [load_id, airflow_run_id, name, path, kind, sha, arrival.size, received_at,
-             result.status, first[0] if first else None])
-        if parsed is not None:
-            _write_parsed(conn, prov, parsed, result)
-            assert_reconciled(conn, load_id)
+    arrivals = [job.key for job, _ in batch]
+    shas = [a.sha256 for a in arrivals]
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(sha, 0))"
+                 " FROM unnest(%s::text[]) AS sha", [shas])  # in the folder's order
+    recorded = set(conn.execute(
+        "SELECT file_path, sha256, received_at FROM raw.file_receipt"
+        " WHERE sha256 = ANY(%s)", [shas]).fetchall())
+    # only a file that was loaded makes a later copy of its bytes a duplicate
+    first = {(sha, kind): load_id for sha, kind, load_id in conn.execute(
+        """SELECT DISTINCT ON (sha256, kind) sha256, kind, load_id FROM raw.file_receipt
+           WHERE sha256 = ANY(%s) AND status = 'loaded'
+           ORDER BY sha256, kind, received_at, receipt_id""", [shas])}
+    writes, results = Writes(), []
+    for job, outcome in batch:
+        arrival = job.key
+        if (str(arrival.path), arrival.sha256, arrival.received_at) in recorded:
+            continue  # recorded by a concurrent or earlier run
+        result = _plan_file(writes, arrival, outcome, first, airflow_run_id)
+        if result.status == "loaded":
+            first.setdefault((arrival.sha256, result.kind), result.load_id)
+        results.append(result)
         if before_commit is not None:
-            before_commit(conn)
-    for reason in result.reasons:
-        log.warning("quarantined: %s", printable(reason))
+            before_commit(conn, arrival.name)
+    writes.write(conn)
+    return results
+
+
+def _plan_file(writes: Writes, arrival: Arrival, outcome, first: dict,
+               airflow_run_id: str | None) -> FileResult:
+    """What one file writes: its receipt, and its rows or why it is quarantined whole."""
+    name, kind = arrival.name, kind_of(arrival.name)
+    load_id = uuid.uuid4()
+    original = None if arrival.problem else first.get((arrival.sha256, kind))
+    prov = Provenance(load_id, airflow_run_id, "drop", name, arrival.sha256,
+                      arrival.received_at)
+    result = FileResult(name, "loaded", kind, load_id)
+    parsed, problem = None, arrival.problem
+    if problem is not None:
+        pass
+    elif original:
+        result.status = "duplicate"
+    elif kind is None:
+        problem = Problem("unknown_file_kind",
+                          detail="name fits none of daftar_kerja_sama*.xlsx, mitra*.csv, "
+                                 "Laporan_*.xlsx")
+    elif isinstance(outcome, UnreadableFile):
+        problem = Problem(outcome.code, detail=outcome.detail)
+    else:
+        parsed = outcome
+    if problem is not None:
+        result.status = "quarantined"
+        result.reasons += writes.quarantine(prov, [("file", None, None, None, problem)])
+        writes.reconciliation(prov, WHOLE_FILE, None, 0, 0, 0, 0)
+    writes.insert("raw.file_receipt", RECEIPT_COLUMNS, (
+        load_id, airflow_run_id, name, str(arrival.path), kind, arrival.sha256, arrival.size,
+        arrival.received_at, result.status, original))
+    if parsed is not None:
+        _plan_parsed(writes, prov, parsed, result)
     return result
 
 
-def _write_parsed(conn, prov: Provenance, parsed, result: FileResult) -> None:
+RECEIPT_COLUMNS = ("load_id", "airflow_run_id", "file_name", "file_path", "kind", "sha256",
+                   "size_bytes", "received_at", "status", "duplicate_of")
+
+
+def _plan_parsed(writes: Writes, prov: Provenance, parsed, result: FileResult) -> None:
     extra = None
     if parsed.kind == "partner_report":
         extra = {"rencana_aksi_readable": "rencana_aksi_row" in parsed.sheets,
                  "realisasi_readable": "realisasi_row" in parsed.sheets}
     for table, sheet_result in parsed.sheets.items():
         rows = sheet_result.rows
-        copy_rows(conn, table, TABLE_COLUMNS[table], prov, rows,
-                  extra if table == "report" else None)
-        result.reasons += quarantine(conn, prov, row_problems(rows))
+        writes.rows(table, TABLE_COLUMNS[table], prov, rows,
+                    extra if table == "report" else None)
+        result.reasons += writes.quarantine(prov, row_problems(rows))
         accepted = sum(r.accepted for r in rows)
-        record_reconciliation(conn, prov, sheet_result.sheet, table, len(rows), accepted,
+        writes.reconciliation(prov, sheet_result.sheet, table, len(rows), accepted,
                               len(rows) - accepted, sheet_result.skipped)
         result.rows.update(arrived=len(rows), accepted=accepted,
                            quarantined=len(rows) - accepted, skipped=sheet_result.skipped)
     notes = [("sheet", sheet, None, None, problem) for sheet, problem in parsed.notes]
-    result.reasons += quarantine(conn, prov, notes)
+    result.reasons += writes.quarantine(prov, notes)

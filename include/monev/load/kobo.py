@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import psycopg
 
-from monev.load.raw import Provenance, assert_reconciled, quarantine, record_reconciliation
+from monev.load.raw import Provenance, Writes
 from monev.sources.kobo_client import KoboClient, KoboError, Page, read_ahead
 from monev.sources.kobo_records import FORM_COLUMNS, RecordUnreadable, parse_record
 from monev.sources.values import printable
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 SWEEP_EVERY = dt.timedelta(hours=23)  # an hourly DAG then sweeps once a day
 TYPED = [c.key for c in FORM_COLUMNS] + ["kobo_id", "uuid", "root_uuid", "submission_time",
                                          "validation_status", "payload_hash", "bukti"]
+VERSION_COLUMNS = ("load_id", "airflow_run_id", "asset_uid", "page_url", "received_at",
+                   "accepted", "raw_values", *TYPED)  # a raw.kobo_record row
 
 
 UNREADABLE = "results (unreadable records)"  # reconciliation of records with no identity
@@ -183,9 +185,10 @@ def load_page(conn: psycopg.Connection, asset_uid: str, page: Page,
                 parsed.append(parse_record(record))
             except RecordUnreadable as exc:
                 unreadable.append(("row", None, None, None, exc.problem))
+        writes = Writes()
         if unreadable:
-            result.reasons += quarantine(conn, prov, unreadable)
-            record_reconciliation(conn, prov, UNREADABLE, None, len(unreadable), 0,
+            result.reasons += writes.quarantine(prov, unreadable)
+            writes.reconciliation(prov, UNREADABLE, None, len(unreadable), 0,
                                   len(unreadable), 0)
         held = _latest_live_hashes(conn, asset_uid, [p.values["kobo_id"] for p in parsed])
         new = []
@@ -193,31 +196,23 @@ def load_page(conn: psycopg.Connection, asset_uid: str, page: Page,
             if held.get(row.values["kobo_id"]) != row.values["payload_hash"]:
                 held[row.values["kobo_id"]] = row.values["payload_hash"]  # once per page
                 new.append(row)
-        _copy_versions(conn, prov, asset_uid, new)
+        for row in new:
+            writes.insert("raw.kobo_record", VERSION_COLUMNS, (
+                prov.load_id, prov.airflow_run_id, asset_uid, prov.page_url,
+                row.values["submission_time"], row.accepted,
+                json.dumps(row.raw, ensure_ascii=False), *(row.values[k] for k in TYPED)))
         problems = [("row", None, None, r.values["kobo_id"], p) for r in new for p in r.problems]
-        result.reasons += quarantine(conn, prov, problems)
+        result.reasons += writes.quarantine(prov, problems)
         accepted = sum(r.accepted for r in new)
         counts = {"arrived": len(parsed), "accepted": accepted,
                   "quarantined": len(new) - accepted, "unchanged": len(parsed) - len(new)}
-        record_reconciliation(conn, prov, "results", "kobo_record", counts["arrived"],
-                              accepted, counts["quarantined"], 0, counts["unchanged"])
-        assert_reconciled(conn, load_id)
+        writes.reconciliation(prov, "results", "kobo_record", counts["arrived"], accepted,
+                              counts["quarantined"], 0, counts["unchanged"])
+        writes.write(conn)
     result.pages += 1
     result.rows.update(counts)
     result.rows.update(arrived=len(unreadable), quarantined=len(unreadable))
     return {row.values["kobo_id"] for row in parsed}
-
-
-def _copy_versions(conn, prov: Provenance, asset_uid: str, rows) -> None:
-    names = ["load_id", "airflow_run_id", "asset_uid", "page_url", "received_at", "accepted",
-             "raw_values", *TYPED]
-    with conn.cursor().copy(
-            f"COPY raw.kobo_record ({', '.join(names)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([prov.load_id, prov.airflow_run_id, asset_uid, prov.page_url,
-                            row.values["submission_time"], row.accepted,
-                            json.dumps(row.raw, ensure_ascii=False),
-                            *(row.values[k] for k in TYPED)])
 
 
 def _deleted_versions(conn, asset_uid: str, seen: set[int]) -> list[tuple[int, int]]:

@@ -6,8 +6,9 @@ taking the run down with it.
    (or, without one, streams the sheet's XML for the largest row and column any cell
    names; never more than ``max_uncompressed_bytes``): a stray cell at ``XFD1048576`` or
    a million-row sheet is refused here, before the reader would ask for its whole range.
-2. :class:`ParserPool` parses in ``workers`` processes of their own, each with an
-   address-space limit and, per file, an alarm that ends the process after ``seconds``.
+2. :class:`ParserPool` checks and parses in ``workers`` processes of their own (the check
+   first, then the parser), each with an address-space limit and, per file, an alarm that
+   ends the process after ``seconds``.
    A process reads one file at a time, so one that dies (out of memory, abort, alarm)
    names its file, which is refused with ``parser_crashed`` or ``parser_timeout``; a new
    process takes its place and the run goes on.
@@ -15,8 +16,10 @@ taking the run down with it.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import io
+import json
 import os
 import pickle
 import re
@@ -127,7 +130,8 @@ def parse_by_kind(kind: str, data: bytes):
 
 @dataclass
 class Job:
-    """One file to parse (``kind`` None: nothing to parse); ``key`` is the caller's."""
+    """One file to parse (``kind`` None: nothing to parse); ``key`` is the caller's.
+    The pool empties ``data`` once it has sent it to a parsing process."""
 
     key: object
     kind: str | None
@@ -142,8 +146,9 @@ class _Worker:
         self.limits = limits
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "monev.sources.bounded", parse, str(limits.memory_bytes),
-             str(limits.seconds)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            [sys.executable, "-m", "monev.sources.bounded", parse,
+             json.dumps(dataclasses.asdict(limits))],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
 
     def send(self, job: Job) -> None:
         pickle.dump((job.kind, job.data), self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
@@ -179,9 +184,13 @@ class _Worker:
 class ParserPool:
     """Parse many files in ``workers`` bounded processes, yielding ``(job, result)`` in the
     order given; a result is a parsed file, an :class:`UnreadableFile`, or None for a job
-    with nothing to parse. A process that dies costs only the file it was reading."""
+    with nothing to parse. A process that dies costs only the file it was reading.
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, workers: int = 2,
+    Each process holds one file at a time, so ``workers`` is also how many files are parsed
+    ahead while the caller writes: four (on two cores) keep the parsers busy through a
+    batch's COPY. Memory is bounded by ``workers`` × ``limits.memory_bytes``."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, workers: int = 4,
                  parse: str = "monev.sources.bounded:parse_by_kind"):
         self.limits, self.parse = limits, parse
         self._workers: list[_Worker | None] = [None] * workers
@@ -205,6 +214,7 @@ class ParserPool:
                 busy = {s for _, s in in_flight}
                 slot = next(s for s in range(len(self._workers)) if s not in busy)
                 self._worker(slot).send(job)
+                job.data = b""  # sent: held no longer than the parse
             in_flight.append((job, slot))
         while in_flight:
             yield self._collect(*in_flight.pop(0))
@@ -225,9 +235,13 @@ class ParserPool:
         return job, result
 
 
-def _serve(parse_ref: str, memory_bytes: int, seconds: int) -> None:
-    """The parsing process: limits first, then one file after another until stdin ends."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+TEXT_KINDS = {"partner_master"}  # kinds that are CSV text, not zipped workbooks
+
+
+def _serve(parse_ref: str, limits: Limits) -> None:
+    """The parsing process: limits first, then one file after another until stdin ends,
+    each checked against the limits before the parser sees it."""
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # an alarm ends the process
     module, name = parse_ref.split(":")
     parse = getattr(importlib.import_module(module), name)
@@ -238,8 +252,9 @@ def _serve(parse_ref: str, memory_bytes: int, seconds: int) -> None:
             kind, data = pickle.load(source)
         except EOFError:
             return
-        signal.alarm(seconds)
+        signal.alarm(limits.seconds)
         try:
+            check_limits(data, kind not in TEXT_KINDS, limits)
             result = parse(kind, data)
         except UnreadableFile as exc:
             result = exc
@@ -252,4 +267,4 @@ def _serve(parse_ref: str, memory_bytes: int, seconds: int) -> None:
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    _serve(sys.argv[1], Limits(**json.loads(sys.argv[2])))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from monev.sources.values import Unparseable, as_text, is_blank, normalise_label
@@ -25,8 +26,12 @@ class Column:
     required: bool = False
     aliases: tuple[str, ...] = ()
 
-    def labels(self) -> set[str]:
-        return {normalise_label(self.header), *(normalise_label(a) for a in self.aliases)}
+    @cached_property
+    def labels(self) -> frozenset[str]:
+        """The header and its aliases as a header row may spell them (worked out once:
+        every row above the header is checked against them)."""
+        return frozenset({normalise_label(self.header),
+                          *(normalise_label(a) for a in self.aliases)})
 
 
 @dataclass(frozen=True)
@@ -109,11 +114,11 @@ def read_table(sheet: str, rows: Iterable[tuple[int, list[object]]],
     for row_number, cells in rows:
         if positions is None:
             labels = [normalise_label(c) if isinstance(c, str) else "" for c in cells]
-            if all(any(lbl in col.labels() for lbl in labels) for col in required):
+            if all(any(lbl in col.labels for lbl in labels) for col in required):
                 positions = {}
                 for idx, lbl in enumerate(labels):
                     for col in columns:
-                        if lbl in col.labels() and col.key not in positions:
+                        if lbl in col.labels and col.key not in positions:
                             positions[col.key] = idx
             skipped += 1  # a title row, or the header row itself
             continue

@@ -57,10 +57,14 @@ def clean_text(value: object) -> str | None:
     return as_text(value)
 
 
+_SPACES = re.compile(r"\s+")
+_LABEL_END = re.compile(r"\s*[*:]+$")
+
+
 def normalise_label(value: object) -> str:
     """Header names, sheet names and labels: case, spacing, line breaks, trailing * or :."""
-    text = re.sub(r"\s+", " ", str(value or "")).strip().lower()
-    return re.sub(r"\s*[*:]+$", "", text).strip()
+    text = _SPACES.sub(" ", str(value or "")).strip().lower()
+    return _LABEL_END.sub("", text).strip()
 
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
