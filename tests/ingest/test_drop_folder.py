@@ -210,6 +210,16 @@ def test_duplicate_drop_is_recorded_not_loaded(clean_scratch, tmp_path):
     assert results["Laporan_F_2025_S1 (1).xlsx"].status == "duplicate"
     assert rows(clean_scratch, "SELECT count(*) FROM raw.rencana_aksi_row")[0][0] == 1
     assert rows(clean_scratch, "SELECT count(*) FROM raw.file_receipt")[0][0] == 2
+    # a third copy in a later run (its own batch): a duplicate of the same first copy
+    shutil.copyfile(folder / "Laporan_F_2025_S1.xlsx", folder / "Laporan_F_2025_S1 (2).xlsx")
+    put(folder, folder / "Laporan_F_2025_S1 (2).xlsx", "2025-07-13T10:00:00+07:00")
+    assert ingest(clean_scratch, folder, "run-again")["Laporan_F_2025_S1 (2).xlsx"].status == \
+        "duplicate"
+    first = results["Laporan_F_2025_S1.xlsx"].load_id
+    assert rows(clean_scratch, "SELECT file_name, duplicate_of FROM raw.file_receipt"
+                               " ORDER BY received_at") == [
+        ("Laporan_F_2025_S1.xlsx", None), ("Laporan_F_2025_S1 (1).xlsx", first),
+        ("Laporan_F_2025_S1 (2).xlsx", first)]
 
 
 def test_corrected_workbook_is_loaded_beside_the_first(clean_scratch, tmp_path):
