@@ -4,8 +4,8 @@
 
 Makes its own data (partner workbooks of `--rows` Realisasi rows each), starts a scratch
 PostgreSQL, and prints: workbook-to-raw rows/s beside bare `pandas.read_excel(engine=
-"calamine")` and bare COPY of the same rows, and peak memory (RSS) of the loader at 10%
-and 100% of the files.
+"calamine")`, a bare python_calamine read, and bare COPY of the same rows, and peak
+memory (RSS) of the loader at 10% and 100% of the files.
 """
 
 from __future__ import annotations
@@ -85,6 +85,18 @@ def bare_calamine(folder: Path) -> tuple[int, float]:
     return rows, time.perf_counter() - t
 
 
+def bare_python_calamine(folder: Path) -> tuple[int, float]:
+    """The reader itself, with no DataFrame: every sheet's cells as Python lists."""
+    from python_calamine import CalamineWorkbook
+
+    t, rows = time.perf_counter(), 0
+    for path in sorted(folder.iterdir()):
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            rows += len(wb.get_sheet_by_name(name).to_python())
+    return rows, time.perf_counter() - t
+
+
 def bare_copy(url: str) -> tuple[int, float]:
     with psycopg.connect(url) as conn:
         conn.adapters.register_loader("jsonb", TextLoader)  # keep raw_values as text
@@ -121,6 +133,7 @@ def main() -> None:
             shutil.copy2(path, tenth / path.name)
 
         calamine_rows, calamine_s = bare_calamine(tmp / "all")
+        reader_rows, reader_s = bare_python_calamine(tmp / "all")
         rows10, secs10, rss10, child10 = run_loader(url, tenth)
         with psycopg.connect(url_owner) as conn:  # start the 100% run from empty raw tables
             conn.execute("SET session_replication_role = replica")  # audit is append-only
@@ -133,10 +146,13 @@ def main() -> None:
               f"{rows / secs:10.0f}")
         print(f"{'bare pandas.read_excel(engine=calamine)':44} {calamine_rows:9d} "
               f"{calamine_s:9.2f} {calamine_rows / calamine_s:10.0f}")
+        print(f"{'bare python_calamine read (no pandas)':44} {reader_rows:9d} "
+              f"{reader_s:9.2f} {reader_rows / reader_s:10.0f}")
         print(f"{'bare COPY of the same Realisasi rows':44} {copy_rows:9d} {copy_s:9.2f} "
               f"{copy_rows / copy_s:10.0f}")
         print(f"\nmonev ingest rate / bare calamine rate: "
-              f"{(rows / secs) / (calamine_rows / calamine_s):.0%}")
+              f"{(rows / secs) / (calamine_rows / calamine_s):.0%} (pandas), "
+              f"{(rows / secs) / (reader_rows / reader_s):.0%} (python_calamine)")
         print(f"peak RSS of the loader process: {rss10 / 1024:.0f} MiB at 10% of files "
               f"({rows10} rows), {rss / 1024:.0f} MiB at 100% ({rows} rows); of a parsing "
               f"process: {child10 / 1024:.0f} MiB, {child / 1024:.0f} MiB")

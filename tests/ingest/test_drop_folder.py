@@ -348,3 +348,21 @@ def test_formula_cells_never_become_formula_text(clean_scratch, tmp_path):
     got = rows(clean_scratch, "SELECT target, anggaran, raw_values::text FROM raw.rencana_aksi_row")
     assert got[0][:2] == (0, 0)
     assert "=2+3" not in got[0][2] and "SUM" not in got[0][2]
+
+
+def test_files_share_a_commit_until_fifty_or_their_rows_reach_the_bound():
+    """Many small files share a commit; large ones nearly have their own (flat memory)."""
+    from types import SimpleNamespace
+
+    def parsed(*row_counts):
+        return [(n, SimpleNamespace(sheets={"realisasi_row": SimpleNamespace(rows=[0] * rows)}))
+                for n, rows in enumerate(row_counts)]
+
+    def sizes(items):
+        return [len(batch) for batch in drop._batches(iter(items))]
+
+    assert sizes(parsed(*[55] * 120)) == [drop.BATCH_FILES, drop.BATCH_FILES, 20]
+    assert sizes(parsed(3_000, 3_000, 3_000, 10)) == [2, 2]  # 6,000 rows >= 5,000
+    unreadable = [(n, None) for n in range(3)]  # nothing parsed: no rows
+    assert sizes(parsed(4_999) + unreadable + parsed(1, 7)) == [5, 1]
+    assert sizes([]) == []

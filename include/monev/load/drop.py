@@ -16,7 +16,6 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
@@ -47,7 +46,8 @@ TABLE_COLUMNS = {
 }
 
 WHOLE_FILE = "(whole file)"  # the reconciliation row of a file refused whole
-BATCH_FILES = 50  # files per commit, written together
+BATCH_FILES = 50  # files per commit, written together...
+BATCH_ROWS = 5_000  # ...or fewer, once their rows reach this (memory stays flat)
 
 # Test hook: called with each file's name inside the transaction that commits it.
 before_commit: Callable[[psycopg.Connection, str], None] | None = None
@@ -174,10 +174,23 @@ def ingest_folder(conninfo: str, folder, airflow_run_id: str | None = None,
         conn.commit()
         arrivals = [a for a in _arrivals(folder) if (str(a.path), a.received_at) not in known]
         with ParserPool(limits) as pool:
-            parsed = pool.map(_jobs(arrivals, limits))
-            while batch := list(islice(parsed, BATCH_FILES)):
+            for batch in _batches(pool.map(_jobs(arrivals, limits))):
                 results += _load_batch(conn, batch, airflow_run_id)
     return results
+
+
+def _batches(parsed: Iterator[tuple[Job, object]]) -> Iterator[list[tuple[Job, object]]]:
+    """Parsed files in the folder's order, BATCH_FILES at a time, or fewer once their data
+    rows reach BATCH_ROWS: many small files share a commit, a large one nearly has its own."""
+    batch, rows = [], 0
+    for job, outcome in parsed:
+        batch.append((job, outcome))
+        rows += sum(len(s.rows) for s in getattr(outcome, "sheets", {}).values())
+        if len(batch) == BATCH_FILES or rows >= BATCH_ROWS:
+            yield batch
+            batch, rows = [], 0
+    if batch:
+        yield batch
 
 
 def _load_batch(conn: psycopg.Connection, batch: list, airflow_run_id: str | None,

@@ -187,10 +187,10 @@ class ParserPool:
     with nothing to parse. A process that dies costs only the file it was reading.
 
     Each process holds one file at a time, so ``workers`` is also how many files are parsed
-    ahead while the caller writes: four (on two cores) keep the parsers busy through a
-    batch's COPY. Memory is bounded by ``workers`` × ``limits.memory_bytes``."""
+    ahead while the caller writes (four measured slower than two on two cores). Memory is
+    bounded by ``workers`` × ``limits.memory_bytes``."""
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS, workers: int = 4,
+    def __init__(self, limits: Limits = DEFAULT_LIMITS, workers: int = 2,
                  parse: str = "monev.sources.bounded:parse_by_kind"):
         self.limits, self.parse = limits, parse
         self._workers: list[_Worker | None] = [None] * workers
