@@ -1,6 +1,6 @@
 """Drop-folder ingestion speed and memory, each beside a bare baseline from the same run.
 
-    .venv/bin/python benchmarks/ingest.py [--files 100] [--rows 1000]
+    .venv/bin/python benchmarks/ingest.py [--files 100] [--rows 1000] [--world SCALE]
 
 Makes its own data (partner workbooks of `--rows` Realisasi rows each), starts a scratch
 PostgreSQL, and prints: workbook-to-raw rows/s beside bare `pandas.read_excel(engine=
@@ -78,7 +78,7 @@ def run_loader(url: str, folder: Path) -> tuple[int, float, int, int]:
 def bare_calamine(folder: Path) -> tuple[int, float]:
     t = time.perf_counter()
     rows = 0
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.glob("*.xlsx")):
         for frame in pd.read_excel(path, sheet_name=None, engine="calamine",
                                    header=None).values():
             rows += len(frame)
@@ -90,7 +90,7 @@ def bare_python_calamine(folder: Path) -> tuple[int, float]:
     from python_calamine import CalamineWorkbook
 
     t, rows = time.perf_counter(), 0
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.glob("*.xlsx")):
         wb = CalamineWorkbook.from_path(str(path))
         for name in wb.sheet_names:
             rows += len(wb.get_sheet_by_name(name).to_python())
@@ -115,6 +115,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--world", type=float, metavar="SCALE",
+                        help="load the drop folder of a generated world at this scale (1 = "
+                             "national) instead of --files workbooks of --rows rows")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="monev-bench-"))
     os.chmod(tmp, 0o755)
@@ -124,12 +127,22 @@ def main() -> None:
         url_owner = cluster.start().url()
         url = cluster.endpoint().url("monev_loader")
         t = time.perf_counter()
-        expected = make_files(tmp / "all", args.files, args.rows)
-        print(f"generated {args.files} workbooks, {expected} data rows "
-              f"in {time.perf_counter() - t:.1f}s")
+        if args.world:
+            from monev.generate.world import generate
+
+            made = generate(tmp / "world", round(600 * args.world), round(3000 * args.world),
+                            5, seed=1, outcomes=round(1_000_000 * args.world))
+            (tmp / "world" / "drop").rename(tmp / "all")
+            print(f"generated a world at scale {args.world}: {made['drop_files']} files "
+                  f"in {time.perf_counter() - t:.1f}s")
+        else:
+            expected = make_files(tmp / "all", args.files, args.rows)
+            print(f"generated {args.files} workbooks, {expected} data rows "
+                  f"in {time.perf_counter() - t:.1f}s")
         tenth = tmp / "tenth"
         tenth.mkdir()
-        for path in sorted((tmp / "all").iterdir())[: max(1, args.files // 10)]:
+        every = sorted((tmp / "all").iterdir())
+        for path in every[: max(1, len(every) // 10)]:
             shutil.copy2(path, tenth / path.name)
 
         calamine_rows, calamine_s = bare_calamine(tmp / "all")
@@ -153,6 +166,9 @@ def main() -> None:
         print(f"\nmonev ingest rate / bare calamine rate: "
               f"{(rows / secs) / (calamine_rows / calamine_s):.0%} (pandas), "
               f"{(rows / secs) / (reader_rows / reader_s):.0%} (python_calamine)")
+        print(f"same files, time of the bare read / time of monev ingest: "
+              f"{calamine_s / secs:.0%} (pandas), {reader_s / secs:.0%} (python_calamine; "
+              "the workbooks only, every sheet)")
         print(f"peak RSS of the loader process: {rss10 / 1024:.0f} MiB at 10% of files "
               f"({rows10} rows), {rss / 1024:.0f} MiB at 100% ({rows} rows); of a parsing "
               f"process: {child10 / 1024:.0f} MiB, {child / 1024:.0f} MiB")

@@ -56,9 +56,13 @@ class MemorySampler(threading.Thread):
         super().__init__(daemon=True)
         self.groups, self.peak, self.peak_total = groups, defaultdict(int), defaultdict(int)
         self.running, self.phase = True, "ingestion"
+        self.timeline: list[tuple[float, int]] = []  # (time, RSS of this process)
 
     def run(self):
+        me = psutil.Process()
         while self.running:
+            if self.phase is not None:
+                self.timeline.append((time.time(), me.memory_info().rss))
             for name, processes in self.groups.items():
                 phase = self.phase
                 if phase is None:
@@ -150,7 +154,25 @@ def dbt_time(url: str, run_id: str) -> dict:
             "invocations": float(elapsed), "top": top}
 
 
-def describe(name: str, run, t: dict, full: dict | None = None) -> str:
+def task_memory(run, timeline: list[tuple[float, int]]) -> str:
+    """The tasks after which this process held most memory: its RSS just after each task
+    less just before it (``dag.test`` runs tasks one after another in this process), and
+    its peak during the task. Coarser than tracemalloc, but it sees dbt's C extensions and
+    PostgreSQL's client buffers too."""
+    held = []
+    for ti in run.get_task_instances():
+        if not (ti.start_date and ti.end_date):
+            continue
+        start, end = ti.start_date.timestamp(), ti.end_date.timestamp()
+        before = [rss for t, rss in timeline if t <= start]
+        during = [rss for t, rss in timeline if start <= t <= end + 0.5]
+        if before and during:
+            held.append((during[-1] - before[-1], max(during), ti.task_id))
+    return ", ".join(f"{task} {grew / 2**20:+,.0f} MiB (peak {peak / 2**20:,.0f})"
+                     for grew, peak, task in sorted(held, reverse=True)[:5])
+
+
+def describe(name: str, run, t: dict, timeline: list, full: dict | None = None) -> str:
     """A DAG run's wall time beside dbt's own time, and where the rest of it went."""
     share = f" = {100 * t['models'] / full['models']:.0f}% of the full build's " \
             f"{full['models']:.1f} s" if full else ""
@@ -159,7 +181,8 @@ def describe(name: str, run, t: dict, full: dict | None = None) -> str:
     return (f"  {name}: wall {seconds(run):.0f} s | dbt models' SQL {t['models']:.1f} s{share} | "
             f"dbt tests {t['tests']:.1f} s | dbt invocations in all {t['invocations']:.0f} s"
             f"\n    slowest models: {t['top']}"
-            f"\n    slowest tasks ({len(tasks)} ran): {slowest}")
+            f"\n    slowest tasks ({len(tasks)} ran): {slowest}"
+            f"\n    memory held after a task (this process): {task_memory(run, timeline)}")
 
 
 def query(url: str, sql: str, params=None) -> list[tuple]:
@@ -279,7 +302,7 @@ def main() -> None:
         say(f"\nfull build + evaluation of {args.year} (through Airflow):")
         full_time = {name: dbt_time(url, run.run_id) for name, run in full.items()}
         for name, run in full.items():
-            say(describe(name, run, full_time[name]))
+            say(describe(name, run, full_time[name], sampler.timeline))
         total = sum(seconds(r) for r in full.values())
         say(f"  total {total:.0f} s ({total / 60:.1f} min; target <= 10 min)")
         [(size,)] = query(url, "SELECT pg_size_pretty(pg_database_size('warehouse'))")
@@ -304,7 +327,7 @@ def main() -> None:
         say("\nincremental run after 1% new submissions:")
         for name in ("warehouse", "evaluate"):
             say(describe(name, incremental[name], dbt_time(url, incremental[name].run_id),
-                         full_time[name]))
+                         sampler.timeline, full_time[name]))
         sampler.phase = None
         say("\nBI queries (EXPLAIN ANALYZE, as the owner):")
         say("\n".join(explain(url, args.year)))

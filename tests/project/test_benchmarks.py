@@ -45,5 +45,14 @@ def test_ingest_benchmark_loads_its_files_and_prints_each_figure_beside_its_base
     assert table["monev ingest (parse+validate+COPY+reconcile)"][0] == str(3 * (5 + 11))
     assert table["bare COPY of the same Realisasi rows"][0] == str(3 * 5)
     assert "bare pandas.read_excel(engine=calamine)" in table
+    assert "bare python_calamine read (no pandas)" in table
     assert "monev ingest rate / bare calamine rate:" in out
+    assert "same files, time of the bare read / time of monev ingest:" in out
     assert "peak RSS of the loader process" in out
+
+
+def test_ingest_benchmark_loads_a_generated_world():
+    out = run("ingest.py", "--world", "0.005")
+    table = figures(out, "rows/s", 3)
+    files = int(re.search(r"at scale 0.005: (\d+) files", out)[1])
+    assert files > 10 and int(table["monev ingest (parse+validate+COPY+reconcile)"][0]) > files
