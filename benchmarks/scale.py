@@ -168,8 +168,12 @@ def task_memory(run, timeline: list[tuple[float, int]]) -> str:
         during = [rss for t, rss in timeline if start <= t <= end + 0.5]
         if before and during:
             held.append((during[-1] - before[-1], max(during), ti.task_id))
+    if not held:
+        return "(no samples)"
+    _, peak, task = max(held, key=lambda h: h[1])
     return ", ".join(f"{task} {grew / 2**20:+,.0f} MiB (peak {peak / 2**20:,.0f})"
-                     for grew, peak, task in sorted(held, reverse=True)[:5])
+                     for grew, peak, task in sorted(held, reverse=True)[:5]) + \
+        f"; highest peak: {task} {peak / 2**20:,.0f} MiB"
 
 
 def describe(name: str, run, t: dict, timeline: list, full: dict | None = None) -> str:
