@@ -27,6 +27,7 @@ import psycopg
 from psycopg.types.string import TextLoader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from baselines import python_calamine_read  # noqa: E402
 from support import workbooks as wbk  # noqa: E402
 
 from monev.db.cluster import EmbeddedPostgres  # noqa: E402
@@ -85,18 +86,6 @@ def bare_calamine(folder: Path) -> tuple[int, float]:
     return rows, time.perf_counter() - t
 
 
-def bare_python_calamine(folder: Path) -> tuple[int, float]:
-    """The reader itself, with no DataFrame: every sheet's cells as Python lists."""
-    from python_calamine import CalamineWorkbook
-
-    t, rows = time.perf_counter(), 0
-    for path in sorted(folder.glob("*.xlsx")):
-        wb = CalamineWorkbook.from_path(str(path))
-        for name in wb.sheet_names:
-            rows += len(wb.get_sheet_by_name(name).to_python())
-    return rows, time.perf_counter() - t
-
-
 def bare_copy(url: str) -> tuple[int, float]:
     with psycopg.connect(url) as conn:
         conn.adapters.register_loader("jsonb", TextLoader)  # keep raw_values as text
@@ -146,7 +135,7 @@ def main() -> None:
             shutil.copy2(path, tenth / path.name)
 
         calamine_rows, calamine_s = bare_calamine(tmp / "all")
-        reader_rows, reader_s = bare_python_calamine(tmp / "all")
+        reader_rows, reader_s = python_calamine_read(tmp / "all")
         rows10, secs10, rss10, child10 = run_loader(url, tenth)
         with psycopg.connect(url_owner) as conn:  # start the 100% run from empty raw tables
             conn.execute("SET session_replication_role = replica")  # audit is append-only

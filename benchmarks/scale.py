@@ -27,6 +27,7 @@ from pathlib import Path
 
 import psutil
 import psycopg
+from baselines import python_calamine_read
 from psycopg.types.string import TextLoader
 
 BI_QUERIES = {
@@ -102,17 +103,6 @@ def start_replay(records_path: Path, token: str, asset: str):
 
     os.environ["AIRFLOW_CONN_MONEV_KOBO"] = kobo_connection_json(base_url, asset)
     return process, base_url
-
-
-def bare_calamine(folder: Path) -> tuple[int, float]:
-    from python_calamine import CalamineWorkbook
-
-    t, rows = time.perf_counter(), 0
-    for path in sorted(folder.glob("*.xlsx")):
-        wb = CalamineWorkbook.from_path(str(path))
-        for name in wb.sheet_names:
-            rows += len(wb.get_sheet_by_name(name).to_python())
-    return rows, time.perf_counter() - t
 
 
 def bare_copy(url: str, table: str) -> tuple[int, float]:
@@ -281,7 +271,7 @@ def main() -> None:
         [(form_rows,)] = query(url, "SELECT sum(rows_arrived) FROM audit.reconciliation"
                                     " WHERE source = 'kobo'")
         sampler.phase = None
-        cal_rows, cal_s = bare_calamine(drop)
+        cal_rows, cal_s = python_calamine_read(drop)
         copy_rows, copy_s = bare_copy(url, "realisasi_row")
         fetch_rows, fetch_s = bare_fetch(kobo_url, asset, token)
         kcopy_rows, kcopy_s = bare_copy(url, "kobo_record")

@@ -229,8 +229,7 @@ def write_files(conn: psycopg.Connection, batch: list, airflow_run_id: str | Non
     recorded meanwhile (by a concurrent run) is left out; a file whose bytes were loaded
     before (from another name or time) is a duplicate of the first such copy.
     ``outcome``: the parsed file, the reason it could not be read, or None (not parsed)."""
-    arrivals = [job.key for job, _ in batch]
-    shas = [a.sha256 for a in arrivals]
+    shas = [job.key.sha256 for job, _ in batch]
     conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(sha, 0))"
                  " FROM unnest(%s::text[]) AS sha", [shas])  # in the folder's order
     recorded = set(conn.execute(
