@@ -37,3 +37,43 @@
         true
     {%- endif -%}
 {%- endmacro %}
+
+{#- fct_report's form records to re-read: those whose latest version is not the one the
+    table holds (a new record, an edit or a review: each is a new version; or a row from
+    before version_id was kept), and those whose deletion the table does not show, or shows
+    no longer. A version that commits late with a lower id than the latest is not its
+    record's latest, so nothing is missed. The latest versions come from an index of
+    raw.kobo_record, matched to the table by version id; no window over every version: the
+    list is computed first and pushed below stg_kobo__record_versions' per-record windows.
+    A table from before version_id was kept: every form record is read (once; the column
+    is appended). -#}
+{% macro form_records_not_yet_in_report(kobo_id_column) -%}
+    {%- set held = adapter.get_columns_in_relation(this) | map(attribute='name') | list
+        if is_incremental() and execute else [] -%}
+    {%- if is_incremental() and 'version_id' in held -%}
+        {{ kobo_id_column }} = any(array(
+            select v.kobo_id
+            from (
+                select asset_uid, kobo_id, max(version_id) as latest_version_id
+                from {{ source('raw', 'kobo_record') }}
+                group by asset_uid, kobo_id
+            ) as v
+            where not exists (
+                select 1 from {{ this }} as t where t.version_id = v.latest_version_id
+            )
+            union all
+            select t.kobo_id
+            from {{ source('raw', 'kobo_deletion') }} as d
+            inner join {{ this }} as t on d.last_version_id = t.version_id
+            where not t.is_deleted
+            union all
+            select t.kobo_id from {{ this }} as t
+            where t.is_deleted and not exists (
+                select 1 from {{ source('raw', 'kobo_deletion') }} as d
+                where d.last_version_id = t.version_id
+            )
+        ))
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

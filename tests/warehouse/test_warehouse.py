@@ -10,6 +10,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import psycopg
 import pytest
 from support.rules_world import form_record
 from support.warehouse import WAREHOUSE_ONLY, empty_scratch, query
@@ -369,3 +370,22 @@ def test_incremental_fct_report_follows_a_received_time_that_moved_back(world):
     incremental = snapshot(url)
     dbt(["run", "--quiet", "--full-refresh", *selected], endpoint)
     assert snapshot(url) == incremental
+
+
+def test_a_fct_report_from_before_version_id_gets_it_on_the_next_run(world):
+    """A warehouse built before fct_report kept each form record's standing version: the
+    next incremental run appends the column and re-reads the rows lacking it, and the
+    table equals a full refresh (no manual step on upgrade)."""
+    url, endpoint = world["url"], world["endpoint"]
+    selected = ["--select", "fct_report", "fct_outcome", "fct_commitment"]
+
+    def reports():
+        return query(url, "SELECT to_jsonb(r) FROM marts.fct_report AS r ORDER BY report_key")
+
+    dbt(["run", "--quiet", "--full-refresh", *selected], endpoint)
+    refreshed = reports()
+    assert all(r["version_id"] for (r,) in refreshed if r["channel"] == "form")
+    with psycopg.connect(url) as conn:  # the table as an earlier release left it
+        conn.execute("ALTER TABLE marts.fct_report DROP COLUMN version_id")
+    dbt(["run", "--quiet", *selected], endpoint)
+    assert reports() == refreshed

@@ -5,10 +5,13 @@
 -- Incremental: whether a copy stands depends on the other copies of its agreement and
 -- year, so a new workbook (or one whose received time moved: an earlier copy of the same
 -- file arrived) re-reads every workbook of its (agreement, year); a form record
--- is re-read when its latest version or its deletion differs from the row held.
+-- is re-read when it has a version newer than the one held (every edit or review is a new
+-- version) or its deletion differs from the row held: macro form_records_not_yet_in_report().
+-- A column added here is appended to the table and filled on the next run (a row without
+-- version_id is re-read).
 {{ config(materialized='incremental', unique_key='report_key',
           post_hook="{{ restore_foreign_keys() }}",
-          incremental_strategy='delete+insert', on_schema_change='fail',
+          incremental_strategy='delete+insert', on_schema_change='append_new_columns',
           indexes=[
               {'columns': ['report_key'], 'unique': True},
               {'columns': ['workbook_load_id']},
@@ -56,24 +59,8 @@ workbooks as (
 
 form_records as (
     select *
-    from {{ ref('stg_kobo__record_versions') }} as k
-    where
-        is_latest_version
-        {% if is_incremental() -%}
-            and not exists (
-                select 1 from {{ this }} as t
-                where
-                    t.report_key = md5('form/' || k.asset_uid || '/' || k.kobo_id)
-                    and (
-                        t.nomor_perjanjian, t.tahun, t.semester, t.received_at,
-                        t.is_not_approved, t.is_deleted
-                    )
-                    is not distinct from (
-                        k.nomor_perjanjian, k.tahun, k.semester, k.received_at,
-                        k.is_not_approved, k.is_deleted
-                    )
-            )
-        {%- endif %}
+    from {{ ref('stg_kobo__record_versions') }}
+    where is_latest_version and {{ form_records_not_yet_in_report('kobo_id') }}
 )
 
 select
@@ -81,6 +68,7 @@ select
     'workbook' as channel,
     workbook_load_id,
     null::bigint as kobo_id,
+    null::bigint as version_id,
     file_name,
     sha256,
     nomor_perjanjian,
@@ -104,6 +92,7 @@ select
     'form' as channel,
     null::uuid as workbook_load_id,
     kobo_id,
+    version_id,
     null::text as file_name,
     null::text as sha256,
     nomor_perjanjian,
