@@ -9,7 +9,8 @@ serves the form records from a replay server (its own process), and prints:
 ingestion rows/s (workbooks, forms) beside a bare calamine read and bare COPY; the full
 build and evaluation of one year through Airflow, wall time and dbt/SQL time (from the
 audit trail's run_results); the same after 1% new submissions; peak memory of every
-process; plans and times of the BI queries.
+process; plans and times of the BI queries; the peak memory of the build alone, each DAG
+in a fresh process (``build_memory.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import json
 import multiprocessing
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -220,6 +223,16 @@ def explain(url: str, year: int) -> list[str]:
     return out
 
 
+def fresh_build_memory(year: int) -> str:
+    """The peak RSS of the full build and of the evaluation, each in a process that did
+    nothing before: this process's own peaks include its ingestion and its baselines."""
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("build_memory.py")),
+                           "--year", str(year)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"build_memory.py failed: {done.stderr[-3000:]}")
+    return "\n".join(line for line in done.stdout.splitlines() if "peak RSS" in line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
@@ -325,6 +338,9 @@ def main() -> None:
         sampler.phase = None
         say("\nBI queries (EXPLAIN ANALYZE, as the owner):")
         say("\n".join(explain(url, args.year)))
+        say("\nthe build alone, each DAG in a fresh process (benchmarks/build_memory.py;"
+            " the facts dropped, so a full build):")
+        say(fresh_build_memory(args.year))
     finally:
         sampler.running = False
         sampler.join()
