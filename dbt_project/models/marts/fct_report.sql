@@ -5,10 +5,11 @@
 -- Incremental: whether a copy stands depends on the other copies of its agreement and
 -- year, so a new workbook (or one whose received time moved: an earlier copy of the same
 -- file arrived) re-reads every workbook of its (agreement, year); a form record
--- is re-read when it has a version newer than the one held (every edit or review is a new
+-- is re-read when its latest version is not the one held (every edit or review is a new
 -- version) or its deletion differs from the row held: macro form_records_not_yet_in_report().
--- A column added here is appended to the table and filled on the next run (a row without
--- version_id is re-read).
+-- on_schema_change='append_new_columns': version_id came after the table's first release,
+-- so an older table gets the column and, lacking it, has every form record re-read once.
+-- A column added later is appended empty: fill it the same way, or run --full-refresh.
 {{ config(materialized='incremental', unique_key='report_key',
           post_hook="{{ restore_foreign_keys() }}",
           incremental_strategy='delete+insert', on_schema_change='append_new_columns',
