@@ -366,3 +366,50 @@ def test_files_share_a_commit_until_fifty_or_their_rows_reach_the_bound():
     unreadable = [(n, None) for n in range(3)]  # nothing parsed: no rows
     assert sizes(parsed(4_999) + unreadable + parsed(1, 7)) == [5, 1]
     assert sizes([]) == []
+
+
+def _with_nul(source: Path, target: Path, marker: bytes = b"ZNULZ") -> Path:
+    """A copy of the workbook in which ``marker`` is the escape ``_x0000_``, which a
+    reader decodes to NUL (openpyxl refuses to write one)."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename).replace(marker, b"_x0000_"))
+    source.unlink()
+    return target
+
+
+def test_a_nul_character_in_a_cell_is_quarantined_and_the_file_loads(clean_scratch, tmp_path):
+    """PostgreSQL's text and jsonb refuse NUL: a data cell with one is quarantined and
+    U+FFFD kept in its place in raw_values; an Identitas cell with one quarantines its
+    file, as any unreadable Identitas does; the files beside them load."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    wbk.report(tmp_path / "row.xlsx",
+               realisasi=[[1, 1, "01/03/2025", "KegiatanZNULZSatu", "Prov. Jawa Barat",
+                           "Bandung", "1", 30, "15.000.000,-", "", "", "https://e.id/b"],
+                          [2, 1, "02/03/2025", "Kegiatan Dua", "Prov. Jawa Barat",
+                           "Bandung", "2", 30, "1.000.000,-", "", "", "https://e.id/c"]])
+    put(folder, _with_nul(tmp_path / "row.xlsx", folder / "Laporan_N_2025_S1.xlsx"))
+    wbk.report(tmp_path / "identitas.xlsx", identitas={"Nama Pelapor": "PetugasZNULZ"})
+    put(folder, _with_nul(tmp_path / "identitas.xlsx", folder / "Laporan_I_2025_S1.xlsx"))
+    wbk.report(folder / "Laporan_M_2025_S1.xlsx")
+    put(folder, folder / "Laporan_M_2025_S1.xlsx")
+    result = ingest(clean_scratch, folder)
+    assert {name: r.status for name, r in result.items()} == {
+        "Laporan_N_2025_S1.xlsx": "loaded", "Laporan_I_2025_S1.xlsx": "quarantined",
+        "Laporan_M_2025_S1.xlsx": "loaded"}
+    got = rows(clean_scratch, "SELECT no, accepted, uraian_kegiatan,"
+                              " raw_values->>'uraian_kegiatan' FROM raw.realisasi_row"
+                              " WHERE file_name = 'Laporan_N_2025_S1.xlsx' ORDER BY row_number")
+    assert got == [("1", False, None, "Kegiatan\ufffdSatu"),
+                   ("2", True, "Kegiatan Dua", "Kegiatan Dua")]
+    quarantined = rows(clean_scratch, "SELECT file_name, sheet, column_name, reason_code, value"
+                                      " FROM raw.quarantine ORDER BY file_name")
+    assert quarantined[0][:4] == ("Laporan_I_2025_S1.xlsx", None, None, "identitas_unreadable")
+    assert quarantined[1:] == [("Laporan_N_2025_S1.xlsx", "Realisasi", "Uraian Kegiatan",
+                                "nul_character", "Kegiatan\ufffdSatu")]
+    [(reason,)] = rows(clean_scratch, "SELECT reason FROM raw.quarantine"
+                                      " WHERE file_name = 'Laporan_I_2025_S1.xlsx'")
+    assert "Nama Pelapor: nul_character" in reason

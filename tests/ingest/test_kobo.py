@@ -325,3 +325,43 @@ def test_read_ahead_fetches_the_next_page_while_this_one_loads_in_order_and_erro
                 assert fetched == [0, 1]
             got.append(page)
     assert got == [0, 1, 2]  # every page before the error, in order
+
+
+def test_raw_values_keep_the_record_as_sent_and_its_hash_is_of_that_record(clean_scratch,
+                                                                             server):
+    url = clean_scratch.url()
+    sync(url, client_for(server))
+    held = dict(query(url, "SELECT kobo_id, raw_values FROM raw.kobo_record"))
+    assert held == {r["_id"]: r for r in RECORDS}
+    hashes = dict(query(url, "SELECT kobo_id, payload_hash FROM raw.kobo_record"))
+    assert hashes[RECORDS[0]["_id"]] == parse_record(RECORDS[0]).values["payload_hash"]
+    assert len(set(hashes.values())) == len(RECORDS)
+
+
+def test_a_nul_character_in_a_record_is_quarantined_and_the_page_loads(clean_scratch):
+    """PostgreSQL's text and jsonb refuse NUL: the record is kept, U+FFFD in its place,
+    the fields that had one named in the quarantine; the records around it load."""
+    nul = RECORDS[0] | {"_id": 100030, "kegiatan/uraian": "Sosialisasi\x00P4GN",
+                        "_uuid": "u\x00u", "bukti": [{"bukti/tautan": "https://x.id/\x00"}],
+                        "catatan\x00": "x"}
+    with KoboReplayServer(RECORDS, TOKEN, page_cap=100) as server:
+        server.add(nul)
+        server.add(RECORDS[0] | {"_id": 100031})
+        url = clean_scratch.url()
+        result = sync(url, client_for(server), "nul")
+    assert result.complete and result.rows["arrived"] == len(RECORDS) + 2
+    assert versions(url).keys() == {r["_id"] for r in RECORDS} | {100030, 100031}
+    [(accepted, uraian, uuid, bukti, raw, digest)] = query(
+        url, "SELECT accepted, uraian_kegiatan, uuid, bukti, raw_values, payload_hash"
+             " FROM raw.kobo_record WHERE kobo_id = 100030")
+    assert (accepted, uraian, uuid, bukti) == (False, None, "u\ufffdu", ["https://x.id/\ufffd"])
+    assert raw["kegiatan/uraian"] == "Sosialisasi\ufffdP4GN" and raw["catatan\ufffd"] == "x"
+    assert digest == parse_record(nul).values["payload_hash"] != parse_record(
+        nul | {"kegiatan/uraian": "Sosialisasi\ufffdP4GN"}).values["payload_hash"]
+    quarantined = query(url, "SELECT column_name, reason_code, value FROM raw.quarantine"
+                             " WHERE kobo_id = 100030 ORDER BY column_name")
+    assert quarantined == [("_uuid", "nul_character", None),
+                           ("bukti", "nul_character", None),
+                           ("catatan\ufffd", "nul_character", None),
+                           ("kegiatan/uraian", "nul_character", "Sosialisasi\ufffdP4GN")]
+    assert assert_run_reconciled(url, "nul")["arrived"] == len(RECORDS) + 2

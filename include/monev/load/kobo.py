@@ -18,8 +18,8 @@ State lives in the warehouse.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
+import operator
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,10 +33,11 @@ from monev.sources.values import printable
 
 log = logging.getLogger(__name__)
 SWEEP_EVERY = dt.timedelta(hours=23)  # an hourly DAG then sweeps once a day
-TYPED = [c.key for c in FORM_COLUMNS] + ["kobo_id", "uuid", "root_uuid", "submission_time",
-                                         "validation_status", "payload_hash", "bukti"]
+PARSED = ["raw_values", *(c.key for c in FORM_COLUMNS), "kobo_id", "uuid", "root_uuid",
+          "submission_time", "validation_status", "payload_hash", "bukti"]
 VERSION_COLUMNS = ("load_id", "airflow_run_id", "asset_uid", "page_url", "received_at",
-                   "accepted", "raw_values", *TYPED)  # a raw.kobo_record row
+                   "accepted", *PARSED)  # a raw.kobo_record row
+parsed_values = operator.itemgetter(*PARSED)  # a parsed record's columns, in that order
 
 
 UNREADABLE = "results (unreadable records)"  # reconciliation of records with no identity
@@ -162,12 +163,14 @@ def _latest_live_hashes(conn, asset_uid: str, ids: list[int]) -> dict[int, str]:
     """Payload hash of each record's latest version, unless a sweep found it deleted."""
     rows = conn.execute(
         """SELECT v.kobo_id, v.payload_hash
-           FROM (SELECT DISTINCT ON (kobo_id) kobo_id, version_id, payload_hash
-                 FROM raw.kobo_record WHERE asset_uid = %s AND kobo_id = ANY(%s)
-                 ORDER BY kobo_id, version_id DESC) AS v
+           FROM unnest(%s::bigint[]) AS page(kobo_id)
+           CROSS JOIN LATERAL (SELECT kobo_id, version_id, payload_hash
+                               FROM raw.kobo_record r
+                               WHERE r.asset_uid = %s AND r.kobo_id = page.kobo_id
+                               ORDER BY version_id DESC LIMIT 1) AS v
            WHERE NOT EXISTS (SELECT 1 FROM raw.kobo_deletion d
                              WHERE d.last_version_id = v.version_id)""",
-        [asset_uid, ids])
+        [sorted(set(ids)), asset_uid])
     return dict(rows.fetchall())
 
 
@@ -199,8 +202,7 @@ def load_page(conn: psycopg.Connection, asset_uid: str, page: Page,
         for row in new:
             writes.insert("raw.kobo_record", VERSION_COLUMNS, (
                 prov.load_id, prov.airflow_run_id, asset_uid, prov.page_url,
-                row.values["submission_time"], row.accepted,
-                json.dumps(row.raw, ensure_ascii=False), *(row.values[k] for k in TYPED)))
+                row.values["submission_time"], row.accepted, *parsed_values(row.values)))
         problems = [("row", None, None, r.values["kobo_id"], p) for r in new for p in r.problems]
         result.reasons += writes.quarantine(prov, problems)
         accepted = sum(r.accepted for r in new)
@@ -216,14 +218,16 @@ def load_page(conn: psycopg.Connection, asset_uid: str, page: Page,
 
 
 def _deleted_versions(conn, asset_uid: str, seen: set[int]) -> list[tuple[int, int]]:
-    """(``_id``, latest version) of records held live but absent from a complete sweep."""
+    """(``_id``, latest version) of records held live but absent from a complete sweep.
+    The set difference is taken here: in SQL, ``NOT (kobo_id = ANY(array))`` scanned the
+    array once per record held (8 of a 21 s sync at 71,000 records), and an anti-join on
+    ``unnest`` was planned as a nested loop (98 s)."""
     rows = conn.execute(
         """SELECT v.kobo_id, v.version_id
            FROM (SELECT DISTINCT ON (kobo_id) kobo_id, version_id
                  FROM raw.kobo_record WHERE asset_uid = %s
                  ORDER BY kobo_id, version_id DESC) AS v
-           WHERE NOT (v.kobo_id = ANY(%s))
-             AND NOT EXISTS (SELECT 1 FROM raw.kobo_deletion d
+           WHERE NOT EXISTS (SELECT 1 FROM raw.kobo_deletion d
                              WHERE d.last_version_id = v.version_id)
-           ORDER BY v.kobo_id""", [asset_uid, sorted(seen)])
-    return rows.fetchall()
+           ORDER BY v.kobo_id""", [asset_uid])
+    return [(kobo_id, version_id) for kobo_id, version_id in rows if kobo_id not in seen]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import psycopg
 
 from monev.sources.tables import ParsedRow
+from monev.sources.values import storable
 
 PROVENANCE = ("load_id", "airflow_run_id", "file_name", "sha256", "sheet", "row_number",
               "received_at", "accepted", "raw_values")
@@ -94,7 +95,8 @@ class Writes:
             reasons.append(f"{', '.join(where)}: {what}")
             self.insert("raw.quarantine", QUARANTINE_COLUMNS, (
                 prov.load_id, prov.airflow_run_id, prov.source, prov.file_name, prov.sha256,
-                sheet, row_number, kobo_id, prov.page_url, problem.column, problem.value,
+                storable(sheet), row_number, kobo_id, prov.page_url, storable(problem.column),
+                storable(problem.value),
                 problem.code, reasons[-1], scope, prov.received_at))
         return reasons
 

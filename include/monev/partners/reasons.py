@@ -56,6 +56,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "Isian wajib kosong.",
         "Isi kolom ini; pada Realisasi, No Rencana Aksi, Tanggal Kegiatan, dan Capaian "
         "wajib diisi."),
+    "nul_character": (
+        "Isian memuat karakter NUL (kode 0) yang tidak dapat disimpan; isian itu "
+        "dikosongkan.",
+        "Ketik ulang isian ini tanpa menyalinnya dari aplikasi lain, lalu kirim ulang."),
     "unparseable_number": (
         "Angka tidak dapat dibaca sebagai angka Indonesia.",
         "Tulis angka dengan koma sebagai tanda desimal dan titik sebagai pemisah ribuan, "

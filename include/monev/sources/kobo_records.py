@@ -15,11 +15,13 @@ from decimal import Decimal
 
 from monev.sources.tables import Column, ParsedRow, Problem, validate
 from monev.sources.values import (
+    NUL,
     Unparseable,
     clean_text,
     is_blank,
     parse_date,
     parse_semester,
+    storable,
 )
 
 _FORM_NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -68,9 +70,15 @@ FORM_COLUMNS = [
 ]
 
 
-def payload_hash(record: dict) -> str:
-    """Identity of a version: the whole record, keys sorted (an edit or review changes it)."""
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def canonical_json(record: dict) -> str:
+    """The whole record as JSON, keys sorted: what ``raw_values`` keeps (a jsonb, which
+    does not keep key order anyway) and what the payload hash is taken of."""
+    return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def payload_hash(canonical: str) -> str:
+    """Identity of a version: the hash of the canonical record (an edit or review changes
+    it)."""
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -128,24 +136,49 @@ def bukti(record: dict) -> list[str]:
     return links
 
 
+def _without_nul(value: object) -> object:
+    """The value with every NUL in its strings and keys kept as U+FFFD (see
+    :func:`storable`)."""
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def parse_record(record: object) -> ParsedRow:
     """One record as a row of ``raw.kobo_record`` (``values``) and its problems; raises
-    :class:`RecordUnreadable` for a record that has no identity to store it under."""
+    :class:`RecordUnreadable` for a record that has no identity to store it under.
+
+    A NUL anywhere (which PostgreSQL cannot store) quarantines the record: a column with
+    one is empty, ``raw_values`` shows U+FFFD in its place, and the payload hash is of
+    the record as sent."""
     kobo_id = record_id(record)
     cells = {c.key: record.get(c.header) for c in FORM_COLUMNS}
     _, values, problems = validate(cells, FORM_COLUMNS)
+    canonical = canonical_json(record)
+    version_hash = payload_hash(canonical)
+    if "\\u0000" in canonical:  # json.dumps writes a NUL so (or a literal "\\u0000")
+        headers = {c.header for c in FORM_COLUMNS}  # validate() named those already
+        problems += [Problem("nul_character", storable(key)) for key, value in record.items()
+                     if key not in headers and (NUL in key or _without_nul(value) != value)]
+        record = _without_nul(record)
+        canonical = canonical_json(record)
     try:
         received = submission_time(record)
     except Unparseable as exc:
         received = None
         problems.append(Problem(exc.code, "_submission_time", str(exc.value)[:200]))
     values |= {
+        "raw_values": canonical,
         "kobo_id": kobo_id,
         "uuid": _text(record.get("_uuid")),
         "root_uuid": _text(record.get("meta/rootUuid")),
         "submission_time": received,
         "validation_status": validation_status(record),
-        "payload_hash": payload_hash(record),
+        "payload_hash": version_hash,
         "bukti": json.dumps(bukti(record), ensure_ascii=False),
     }
     return ParsedRow("results", 0, record, values, problems)

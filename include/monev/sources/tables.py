@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from monev.sources.values import Unparseable, as_text, is_blank, normalise_label
+from monev.sources.values import NUL, Unparseable, as_text, is_blank, normalise_label
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Problem:
-    """Why a row (or a whole file) is quarantined; ``code`` is from REASON_CODES."""
+    """Why a row (or a whole file) is quarantined; ``code`` is one of
+    :data:`monev.partners.reasons.REASONS`."""
 
     code: str
     column: str | None = None
@@ -87,6 +88,10 @@ def validate(cells: dict[str, object], columns: Iterable[Column]) -> tuple[dict,
     for col in columns:
         cell = cells.get(col.key)
         raw[col.key] = as_text(cell)
+        if type(cell) is str and NUL in cell:  # no parser sees it, nothing stores it
+            values[col.key] = None
+            problems.append(Problem("nul_character", col.header, raw[col.key]))
+            continue
         try:
             values[col.key] = col.parse(cell)
         except Unparseable as exc:

@@ -37,10 +37,19 @@ def is_blank(value: object) -> bool:
     return value is None
 
 
+NUL = "\x00"
+
+
+def storable(text: str | None) -> str | None:
+    """Text PostgreSQL can hold: its text and jsonb refuse NUL, kept as U+FFFD instead
+    (:func:`monev.sources.tables.validate` quarantines the cell that had one)."""
+    return text.replace(NUL, "\ufffd") if text and NUL in text else text
+
+
 def as_text(value: object) -> str | None:
     """A cell as the text it arrived as (for the raw layer); blank is None."""
     if type(value) is str:  # the common case, first
-        return value.strip() or None
+        return storable(value).strip() or None
     if value is None:
         return None
     if isinstance(value, float):
