@@ -3,6 +3,7 @@ the Cosmos manifest is built from the current dbt project."""
 
 import hashlib
 import json
+import os
 
 import pytest
 
@@ -11,9 +12,9 @@ from monev import config
 
 @pytest.fixture(scope="module")
 def dagbag(endpoint):
-    from monev.orchestration import airflow_env
+    from monev.orchestration.local import prepare_airflow
 
-    airflow_env.apply()
+    prepare_airflow()  # get_dag() reads the metadata database: migrated, whatever ran before
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(config.DAGS_DIR))
@@ -124,3 +125,30 @@ def test_monitoring_runs_the_day_after_each_due_date_and_monthly(dagbag):
     assert runs[:4] == ["2025-01-15T19:00:00+00:00", "2025-01-31T19:00:00+00:00",
                         "2025-02-28T19:00:00+00:00", "2025-03-31T19:00:00+00:00"]
     assert "2025-07-15T19:00:00+00:00" in runs and "2025-06-30T19:00:00+00:00" in runs
+
+
+def test_airflow_imported_before_it_is_prepared_runs_against_the_instance(endpoint, tmp_path):
+    """A process that imported Airflow first (a connection looked up, a test file run
+    alone) had it bound to Airflow's default SQLite file; prepare_airflow() re-points it
+    at the instance's metadata database."""
+    import subprocess
+    import sys
+
+    script = """
+import airflow.settings as settings
+assert settings.SQL_ALCHEMY_CONN.startswith("sqlite"), settings.SQL_ALCHEMY_CONN
+from monev.orchestration.local import prepare_airflow
+prepare_airflow()
+from airflow.models.dag import DagModel
+from airflow.utils.session import create_session
+with create_session() as session:
+    session.query(DagModel).count()  # no such table, on the SQLite file
+print(settings.engine.url.get_backend_name())
+"""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AIRFLOW__", "AIRFLOW_CONN_"))}
+    env["AIRFLOW_HOME"] = str(tmp_path / "default_airflow_home")
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-1] == "postgresql"

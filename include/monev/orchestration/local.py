@@ -31,11 +31,26 @@ _prepared: set[str] = set()
 def prepare_airflow() -> None:
     """Configure this process for the instance's Airflow and migrate its metadata DB
     (once per process and instance)."""
-    airflow_env.apply()
+    env = airflow_env.apply()
     home = str(config.monev_home())
     if home not in _prepared:
         airflow_env.migrate()
         _prepared.add(home)
+    _point_airflow_at(env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"])
+
+
+def _point_airflow_at(metadata_url: str) -> None:
+    """Airflow reads its database setting once, when first imported. A process that
+    imported it before :func:`prepare_airflow` (a connection looked up, a test run alone)
+    would otherwise run DAGs against Airflow's default SQLite file, which has no tables."""
+    import sys
+
+    settings = sys.modules.get("airflow.settings")
+    if settings is not None and settings.SQL_ALCHEMY_CONN != metadata_url:
+        log.info("Airflow was imported before its configuration: pointing it at the "
+                 "instance's metadata database")
+        settings.configure_vars()
+        settings.reconfigure_orm()
 
 
 def load_dag(dag_id: str):
