@@ -365,3 +365,29 @@ def test_a_nul_character_in_a_record_is_quarantined_and_the_page_loads(clean_scr
                            ("catatan\ufffd", "nul_character", None),
                            ("kegiatan/uraian", "nul_character", "Sosialisasi\ufffdP4GN")]
     assert assert_run_reconciled(url, "nul")["arrived"] == len(RECORDS) + 2
+
+
+def test_nan_or_infinity_in_a_record_is_quarantined_and_the_page_loads(clean_scratch):
+    """Not JSON, but the client's parser lets NaN and Infinity through, and jsonb refuses
+    them: the record is kept with their text in their place, the fields named in the
+    quarantine; the records around it load."""
+    odd = RECORDS[0] | {"_id": 100040, "kegiatan/capaian": float("nan"),
+                        "catatan": float("inf"), "nilai": [1.5, float("-inf")]}
+    with KoboReplayServer(RECORDS, TOKEN, page_cap=100) as server:
+        server.add(odd)
+        server.add(RECORDS[0] | {"_id": 100041})
+        url = clean_scratch.url()
+        result = sync(url, client_for(server), "nan")
+    assert result.complete and result.rows["arrived"] == len(RECORDS) + 2
+    assert versions(url).keys() == {r["_id"] for r in RECORDS} | {100040, 100041}
+    [(accepted, capaian, raw)] = query(url, "SELECT accepted, capaian, raw_values"
+                                            " FROM raw.kobo_record WHERE kobo_id = 100040")
+    assert (accepted, capaian) == (False, None)
+    assert (raw["kegiatan/capaian"], raw["catatan"], raw["nilai"]) == ("nan", "inf",
+                                                                       [1.5, "-inf"])
+    assert query(url, "SELECT column_name, reason_code, value FROM raw.quarantine"
+                      " WHERE kobo_id = 100040 ORDER BY column_name") == [
+        ("catatan", "unparseable_number", None),
+        ("kegiatan/capaian", "unparseable_number", "nan"),
+        ("nilai", "unparseable_number", None)]
+    assert assert_run_reconciled(url, "nan")["arrived"] == len(RECORDS) + 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import re
 from decimal import Decimal
 
@@ -136,15 +137,33 @@ def bukti(record: dict) -> list[str]:
     return links
 
 
-def _without_nul(value: object) -> object:
-    """The value with every NUL in its strings and keys kept as U+FFFD (see
-    :func:`storable`)."""
+def _unstorable(value: object) -> str | None:
+    """Why PostgreSQL's jsonb cannot hold the value as sent, as a reason code: a NUL in a
+    string or key, or a number that is not finite (not JSON, but the API client's parser
+    lets ``NaN`` and ``Infinity`` through)."""
+    if isinstance(value, str):
+        return "nul_character" if NUL in value else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "unparseable_number"
+    if isinstance(value, dict):
+        return next((why for k, v in value.items() if (why := _unstorable(k) or
+                                                       _unstorable(v))), None)
+    if isinstance(value, list):
+        return next((why for v in value if (why := _unstorable(v))), None)
+    return None
+
+
+def _storable(value: object) -> object:
+    """The value as jsonb can hold it: a NUL kept as U+FFFD (see :func:`storable`), a
+    number that is not finite as its text (``nan``, ``inf``)."""
     if isinstance(value, str):
         return storable(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return {_storable(k): _storable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return [_storable(v) for v in value]
     return value
 
 
@@ -152,19 +171,20 @@ def parse_record(record: object) -> ParsedRow:
     """One record as a row of ``raw.kobo_record`` (``values``) and its problems; raises
     :class:`RecordUnreadable` for a record that has no identity to store it under.
 
-    A NUL anywhere (which PostgreSQL cannot store) quarantines the record: a column with
-    one is empty, ``raw_values`` shows U+FFFD in its place, and the payload hash is of
-    the record as sent."""
+    A value PostgreSQL cannot store (a NUL; ``NaN`` or ``Infinity``) quarantines the
+    record: a column holding one is empty, ``raw_values`` shows U+FFFD or the number's
+    text in its place, and the payload hash is of the record as sent."""
     kobo_id = record_id(record)
     cells = {c.key: record.get(c.header) for c in FORM_COLUMNS}
     _, values, problems = validate(cells, FORM_COLUMNS)
     canonical = canonical_json(record)
     version_hash = payload_hash(canonical)
-    if "\\u0000" in canonical:  # json.dumps writes a NUL so (or a literal "\\u0000")
+    # how json.dumps writes a NUL and those numbers (the text can hold them too: harmless)
+    if "\\u0000" in canonical or "NaN" in canonical or "Infinity" in canonical:
         headers = {c.header for c in FORM_COLUMNS}  # validate() named those already
-        problems += [Problem("nul_character", storable(key)) for key, value in record.items()
-                     if key not in headers and (NUL in key or _without_nul(value) != value)]
-        record = _without_nul(record)
+        problems += [Problem(why, storable(key)) for key, value in record.items()
+                     if key not in headers and (why := _unstorable(key) or _unstorable(value))]
+        record = _storable(record)
         canonical = canonical_json(record)
     try:
         received = submission_time(record)
