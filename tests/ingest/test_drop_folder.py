@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import shutil
 import uuid
+import zipfile
 from pathlib import Path
 
 import psycopg
@@ -371,8 +372,6 @@ def test_files_share_a_commit_until_fifty_or_their_rows_reach_the_bound():
 def _with_nul(source: Path, target: Path, marker: bytes = b"ZNULZ") -> Path:
     """A copy of the workbook in which ``marker`` is the escape ``_x0000_``, which a
     reader decodes to NUL (openpyxl refuses to write one)."""
-    import zipfile
-
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w") as zout:
         for item in zin.infolist():
             zout.writestr(item, zin.read(item.filename).replace(marker, b"_x0000_"))

@@ -338,19 +338,28 @@ def test_raw_values_keep_the_record_as_sent_and_its_hash_is_of_that_record(clean
     assert len(set(hashes.values())) == len(RECORDS)
 
 
+def sync_beside_a_clean_record(scratch, record: dict, run_id: str) -> str:
+    """Serve the samples, ``record``, and a clean record after it; sync; the sync is
+    complete, reconciled, and holds every record. Returns the warehouse URL."""
+    with KoboReplayServer(RECORDS, TOKEN, page_cap=100) as server:
+        server.add(record)
+        server.add(RECORDS[0] | {"_id": record["_id"] + 1})
+        url = scratch.url()
+        result = sync(url, client_for(server), run_id)
+    assert result.complete and result.rows["arrived"] == len(RECORDS) + 2
+    assert versions(url).keys() == {r["_id"] for r in RECORDS} | {record["_id"],
+                                                                  record["_id"] + 1}
+    assert assert_run_reconciled(url, run_id)["arrived"] == len(RECORDS) + 2
+    return url
+
+
 def test_a_nul_character_in_a_record_is_quarantined_and_the_page_loads(clean_scratch):
     """PostgreSQL's text and jsonb refuse NUL: the record is kept, U+FFFD in its place,
     the fields that had one named in the quarantine; the records around it load."""
     nul = RECORDS[0] | {"_id": 100030, "kegiatan/uraian": "Sosialisasi\x00P4GN",
                         "_uuid": "u\x00u", "bukti": [{"bukti/tautan": "https://x.id/\x00"}],
                         "catatan\x00": "x"}
-    with KoboReplayServer(RECORDS, TOKEN, page_cap=100) as server:
-        server.add(nul)
-        server.add(RECORDS[0] | {"_id": 100031})
-        url = clean_scratch.url()
-        result = sync(url, client_for(server), "nul")
-    assert result.complete and result.rows["arrived"] == len(RECORDS) + 2
-    assert versions(url).keys() == {r["_id"] for r in RECORDS} | {100030, 100031}
+    url = sync_beside_a_clean_record(clean_scratch, nul, "nul")
     [(accepted, uraian, uuid, bukti, raw, digest)] = query(
         url, "SELECT accepted, uraian_kegiatan, uuid, bukti, raw_values, payload_hash"
              " FROM raw.kobo_record WHERE kobo_id = 100030")
@@ -364,7 +373,6 @@ def test_a_nul_character_in_a_record_is_quarantined_and_the_page_loads(clean_scr
                            ("bukti", "nul_character", None),
                            ("catatan\ufffd", "nul_character", None),
                            ("kegiatan/uraian", "nul_character", "Sosialisasi\ufffdP4GN")]
-    assert assert_run_reconciled(url, "nul")["arrived"] == len(RECORDS) + 2
 
 
 def test_nan_or_infinity_in_a_record_is_quarantined_and_the_page_loads(clean_scratch):
@@ -373,13 +381,7 @@ def test_nan_or_infinity_in_a_record_is_quarantined_and_the_page_loads(clean_scr
     quarantine; the records around it load."""
     odd = RECORDS[0] | {"_id": 100040, "kegiatan/capaian": float("nan"),
                         "catatan": float("inf"), "nilai": [1.5, float("-inf")]}
-    with KoboReplayServer(RECORDS, TOKEN, page_cap=100) as server:
-        server.add(odd)
-        server.add(RECORDS[0] | {"_id": 100041})
-        url = clean_scratch.url()
-        result = sync(url, client_for(server), "nan")
-    assert result.complete and result.rows["arrived"] == len(RECORDS) + 2
-    assert versions(url).keys() == {r["_id"] for r in RECORDS} | {100040, 100041}
+    url = sync_beside_a_clean_record(clean_scratch, odd, "nan")
     [(accepted, capaian, raw)] = query(url, "SELECT accepted, capaian, raw_values"
                                             " FROM raw.kobo_record WHERE kobo_id = 100040")
     assert (accepted, capaian) == (False, None)
@@ -390,4 +392,3 @@ def test_nan_or_infinity_in_a_record_is_quarantined_and_the_page_loads(clean_scr
         ("catatan", "unparseable_number", None),
         ("kegiatan/capaian", "unparseable_number", "nan"),
         ("nilai", "unparseable_number", None)]
-    assert assert_run_reconciled(url, "nan")["arrived"] == len(RECORDS) + 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -43,8 +44,6 @@ def _point_airflow_at(metadata_url: str) -> None:
     """Airflow reads its database setting once, when first imported. A process that
     imported it before :func:`prepare_airflow` (a connection looked up, a test run alone)
     would otherwise run DAGs against Airflow's default SQLite file, which has no tables."""
-    import sys
-
     settings = sys.modules.get("airflow.settings")
     if settings is not None and settings.SQL_ALCHEMY_CONN != metadata_url:
         log.info("Airflow was imported before its configuration: pointing it at the "

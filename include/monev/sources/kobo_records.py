@@ -137,33 +137,22 @@ def bukti(record: dict) -> list[str]:
     return links
 
 
-def _unstorable(value: object) -> str | None:
-    """Why PostgreSQL's jsonb cannot hold the value as sent, as a reason code: a NUL in a
-    string or key, or a number that is not finite (not JSON, but the API client's parser
-    lets ``NaN`` and ``Infinity`` through)."""
+def _storable(value: object, found: list[str]) -> object:
+    """The value as jsonb can hold it, with the reason code of each part it could not
+    hold as sent added to ``found``: a NUL (kept as U+FFFD, see :func:`storable`) or a
+    number that is not finite (kept as its text, ``nan``, ``inf``; not JSON, but the API
+    client's parser lets ``NaN`` and ``Infinity`` through)."""
     if isinstance(value, str):
-        return "nul_character" if NUL in value else None
-    if isinstance(value, float):
-        return None if math.isfinite(value) else "unparseable_number"
-    if isinstance(value, dict):
-        return next((why for k, v in value.items() if (why := _unstorable(k) or
-                                                       _unstorable(v))), None)
-    if isinstance(value, list):
-        return next((why for v in value if (why := _unstorable(v))), None)
-    return None
-
-
-def _storable(value: object) -> object:
-    """The value as jsonb can hold it: a NUL kept as U+FFFD (see :func:`storable`), a
-    number that is not finite as its text (``nan``, ``inf``)."""
-    if isinstance(value, str):
+        if NUL in value:
+            found.append("nul_character")
         return storable(value)
     if isinstance(value, float) and not math.isfinite(value):
+        found.append("unparseable_number")
         return repr(value)
     if isinstance(value, dict):
-        return {_storable(k): _storable(v) for k, v in value.items()}
+        return {_storable(k, found): _storable(v, found) for k, v in value.items()}
     if isinstance(value, list):
-        return [_storable(v) for v in value]
+        return [_storable(v, found) for v in value]
     return value
 
 
@@ -182,10 +171,13 @@ def parse_record(record: object) -> ParsedRow:
     # how json.dumps writes a NUL and those numbers (the text can hold them too: harmless)
     if "\\u0000" in canonical or "NaN" in canonical or "Infinity" in canonical:
         headers = {c.header for c in FORM_COLUMNS}  # validate() named those already
-        problems += [Problem(why, storable(key)) for key, value in record.items()
-                     if key not in headers and (why := _unstorable(key) or _unstorable(value))]
-        record = _storable(record)
-        canonical = canonical_json(record)
+        stored = {}
+        for key, value in record.items():
+            found = []
+            stored[_storable(key, found)] = _storable(value, found)
+            if found and key not in headers:
+                problems.append(Problem(found[0], storable(key)))
+        record, canonical = stored, canonical_json(stored)
     try:
         received = submission_time(record)
     except Unparseable as exc:
