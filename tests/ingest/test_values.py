@@ -1,4 +1,5 @@
-"""The value rules of sources.md: Indonesian numbers, dates, labels, semesters, bidang."""
+"""The value rules of sources.md: Indonesian numbers, dates, labels, semesters, bidang;
+and how a table's rows meet its columns."""
 
 import datetime as dt
 from decimal import Decimal
@@ -23,6 +24,8 @@ from monev.sources.values import (
     ("1250", Decimal("1250")), ("12,75", Decimal("12.75")), ("-5", Decimal("-5")),
     ("-", None), ("", None), ("  ", None), (None, None),
     (1250.0, Decimal("1250.0")), (0.1, Decimal("0.1")), (3, Decimal("3")),
+    (" Rp 1.000 ,- ", Decimal("1000")), ("Rp,-", None), ("1 250", Decimal("1250")),
+    ("Rp. -", None),
 ])
 def test_numbers(text, expected):
     assert parse_number(text) == expected
@@ -78,3 +81,20 @@ def test_bidang_canonical_and_unknown_kept():
     assert canonical_bidang("P2M") == "Pencegahan"
     assert canonical_bidang("PEMBERDAYAAN  MASYARAKAT") == "Pemberdayaan Masyarakat"
     assert canonical_bidang("Hukum") == "Hukum"
+
+
+def test_a_short_row_has_blank_cells_and_a_long_row_keeps_its_columns():
+    """A CSV row may hold fewer or more cells than the header: the missing ones are blank
+    (a required one is then missing), the extra ones are not read."""
+    from monev.sources.parsers import parse_partner_master
+
+    data = (b"kode_mitra,nama_resmi,kategori,berlaku_mulai,alias\n"
+            b"M1,Badan Satu,Kementerian,2021-01-01\n"
+            b"M2,Badan Dua,Kementerian,2021-01-01,BD,lebih,lagi\n"
+            b"M3,Badan Tiga\n")
+    rows = parse_partner_master(data).sheets["partner_master_row"].rows
+    assert [r.values["alias"] for r in rows] == [None, "BD", None]
+    assert rows[0].accepted and rows[1].accepted
+    assert {(p.code, p.column) for p in rows[2].problems} == {
+        ("missing_value", "kategori"), ("missing_value", "berlaku_mulai")}
+    assert rows[2].raw["kategori"] is None and rows[2].values["nama_resmi"] == "Badan Tiga"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from monev.sources.values import NUL, Unparseable, as_text, is_blank, normalise_label
+from monev.sources.values import NUL, Unparseable, as_text, clean_text, is_blank, normalise_label
 
 
 @dataclass(frozen=True)
@@ -86,20 +86,22 @@ def validate(cells: dict[str, object], columns: Iterable[Column]) -> tuple[dict,
     """Parse every column of one row: (raw text, typed values, problems)."""
     raw, values, problems = {}, {}, []
     for col in columns:
-        cell = cells.get(col.key)
-        raw[col.key] = as_text(cell)
+        key = col.key
+        cell = cells.get(key)
+        text = raw[key] = as_text(cell)
         if type(cell) is str and NUL in cell:  # no parser sees it, nothing stores it
-            values[col.key] = None
-            problems.append(Problem("nul_character", col.header, raw[col.key]))
+            values[key] = None
+            problems.append(Problem("nul_character", col.header, text))
             continue
         try:
-            values[col.key] = col.parse(cell)
+            # free text is its raw text: the commonest column is not read twice
+            value = values[key] = text if col.parse is clean_text else col.parse(cell)
         except Unparseable as exc:
-            values[col.key] = None
-            problems.append(Problem(exc.code, col.header, as_text(cell)))
+            values[key] = None
+            problems.append(Problem(exc.code, col.header, text))
             continue
-        if col.required and values[col.key] is None:
-            problems.append(Problem("missing_value", col.header, raw[col.key]))
+        if value is None and col.required:
+            problems.append(Problem("missing_value", col.header, text))
     return raw, values, problems
 
 
@@ -125,12 +127,16 @@ def read_table(sheet: str, rows: Iterable[tuple[int, list[object]]],
                     for col in columns:
                         if lbl in col.labels and col.key not in positions:
                             positions[col.key] = idx
+                places = list(positions.items())
+                width = max(positions.values(), default=-1) + 1
             skipped += 1  # a title row, or the header row itself
             continue
         if all(is_blank(c) for c in cells) or is_total_row(cells):
             skipped += 1
             continue
-        by_key = {k: (cells[i] if i < len(cells) else None) for k, i in positions.items()}
+        if len(cells) < width:  # a short row: the cells it lacks are blank
+            cells = [*cells, *(None,) * (width - len(cells))]
+        by_key = {k: cells[i] for k, i in places}
         raw, values, problems = validate(by_key, columns)
         parsed.append(ParsedRow(sheet, row_number, raw, values, problems))
     if positions is None:

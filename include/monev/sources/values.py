@@ -78,6 +78,7 @@ def normalise_label(value: object) -> str:
 
 _THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
 _PLAIN = re.compile(r"-?\d+(,\d+)?")
+_NUMBER_DRESS = re.compile(r"^rp\.?|,-$|\s+", re.IGNORECASE)  # "Rp", ",-" and spaces
 
 
 def parse_number(value: object) -> Decimal | None:
@@ -94,10 +95,7 @@ def parse_number(value: object) -> Decimal | None:
         return Decimal(repr(value))
     if not isinstance(value, str):
         raise Unparseable("unparseable_number", value)
-    text = value.strip()
-    text = re.sub(r"^rp\.?", "", text, flags=re.IGNORECASE)
-    text = re.sub(r",-$", "", text.strip())
-    text = re.sub(r"\s+", "", text)
+    text = _NUMBER_DRESS.sub("", value.strip())
     if text in ("", "-"):
         return None
     if not (_THOUSANDS.fullmatch(text) or _PLAIN.fullmatch(text)):
