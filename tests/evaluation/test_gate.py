@@ -18,9 +18,14 @@ from monev.evaluation.period import EvaluationPeriod
 from monev.evaluation.publish import NotBuilt, NotPassed, publish
 from monev.load.drop import ingest_folder
 from monev.quality.checks import CHECKS, DATASETS
-from monev.quality.gate import data_docs_index, run_gate
+from monev.quality.gate import (
+    data_docs_index,
+    dbt_test_results,
+    run_gate,
+    start_dbt_tests,
+)
 from monev.sources.parsers import parse_register
-from monev.transform.dbt import dbt
+from monev.transform.dbt import dbt, target_dir
 
 PERIOD = EvaluationPeriod.of(2025)
 LATEST_REGISTER = "daftar_kerja_sama_2026-01-20.xlsx"
@@ -173,6 +178,20 @@ def test_a_source_record_counted_twice_blocks_publication(world, tmp_path):
     assert_blocked(world, "source_records_once", tmp_path)
     evaluate(world["endpoint"])
     assert_passes_and_publishes(world)
+
+
+def test_dbt_tests_that_could_not_run_are_an_error_never_an_earlier_runs_results(world):
+    """dbt that ends before writing its results (here: the database unreachable) stops the
+    gate naming why; results an earlier invocation left behind are never read as its own."""
+    url = world["endpoint"].url("monev_gate")
+    stale = target_dir() / "gate_evaluation" / "run_results.json"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_text(json.dumps({"metadata": {"invocation_id": "0"}, "results": [
+        {"unique_id": "test.monev.not_null_x", "status": "pass", "failures": 0}]}))
+    unreachable = re.sub(r":\d+/", ":1/", url)
+    with pytest.raises(RuntimeError, match=r"ended without results(?s:.*)port 1 failed"):
+        dbt_test_results(start_dbt_tests(unreachable, PERIOD), url)
+    assert not stale.exists()
 
 
 def test_the_database_refuses_a_forged_verdict_and_a_build_changed_after_the_gate(world,

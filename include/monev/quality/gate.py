@@ -6,6 +6,7 @@ the verdict, naming every failed check with its row count and examples, is store
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -20,6 +21,7 @@ from monev import config
 from monev.evaluation.period import EvaluationPeriod
 from monev.quality.checks import CHECKS, DATASETS, MONITORING_CHECKS, gx_query
 from monev.quality.data_docs import AssetsMissing, make_offline
+from monev.transform.dbt import RunningDbt, start_dbt, target_dir
 
 log = logging.getLogger(__name__)
 URL_VARIABLE = "MONEV_GX_WAREHOUSE_URL"  # GX reads the URL from here: never written to disk
@@ -160,18 +162,31 @@ def run_expectations(url: str, period: EvaluationPeriod,
     return results, (docs[0]["site_url"] if docs else None), run.describe_dict()
 
 
-def run_dbt_tests(url: str, period: EvaluationPeriod, airflow_run_id: str | None = None,
-                  scope: Scope = EVALUATION) -> list[CheckResult]:
-    """The dbt tests (generic, custom and unit) of the models of the build checked
-    (recorded in the audit trail like every dbt invocation)."""
-    from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
-    from monev.transform.dbt import dbt, target_dir
+def start_dbt_tests(url: str, period: EvaluationPeriod,
+                    scope: Scope = EVALUATION) -> RunningDbt:
+    """The dbt tests (generic, custom and unit) of the models of the build checked, started
+    in their own process: the GX checkpoint runs meanwhile. Their artifacts go to
+    ``dbt_target/gate_<scope>``, emptied first, so an earlier run's results are never read."""
+    target = target_dir() / f"gate_{scope.name}"
+    (target / "run_results.json").unlink(missing_ok=True)
+    return start_dbt(["test", "--select", scope.dbt_select, "--quiet"], url=url,
+                     dbt_vars={**period.dbt_vars(), **dict(scope.dbt_vars)}, target=target)
 
-    dbt(["test", "--select", scope.dbt_select, "--quiet"], url=url, check=False,
-        dbt_vars={**period.dbt_vars(), **dict(scope.dbt_vars)})
-    record_dbt_invocation(url, target_dir() / "run_results.json",
-                          target_dir() / "manifest.json", AirflowRun(run_id=airflow_run_id))
-    run_results = json.loads((target_dir() / "run_results.json").read_text())
+
+def dbt_test_results(running: RunningDbt, url: str, airflow_run_id: str | None = None,
+                     scope: Scope = EVALUATION) -> list[CheckResult]:
+    """Wait for :func:`start_dbt_tests`' process; its results as checks (the invocation is
+    recorded in the audit trail like every dbt invocation)."""
+    from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
+
+    output = running.wait().stdout
+    target = target_dir() / f"gate_{scope.name}"
+    record_dbt_invocation(url, target / "run_results.json", target / "manifest.json",
+                          AirflowRun(run_id=airflow_run_id))
+    if not (target / "run_results.json").is_file():
+        raise RuntimeError(f"dbt test of the {scope.name} models ended without results:\n"
+                           f"{output[-3000:]}")
+    run_results = json.loads((target / "run_results.json").read_text())
     results = []
     for r in run_results["results"]:
         passed = r["status"] in ("pass", "success")
@@ -212,9 +227,17 @@ def run_gate(url: str, period: EvaluationPeriod, airflow_run_id: str | None = No
         build_hash = build_digest(conn, scope)
     if built != period:
         raise NotBuilt(f"{scope.schema} holds {built}, not {period}")
-    expectations, docs, gx_results = run_expectations(url, period, scope)
-    checks = expectations + (run_dbt_tests(url, period, airflow_run_id, scope)
-                             if dbt_tests else [])
+    # dbt's tests in their own process, GX's checkpoint here: both at once
+    running = start_dbt_tests(url, period, scope) if dbt_tests else None
+    try:
+        expectations, docs, gx_results = run_expectations(url, period, scope)
+    except BaseException:
+        if running:  # dbt is waited for and recorded; GX's error is the one raised
+            with contextlib.suppress(Exception):
+                dbt_test_results(running, url, airflow_run_id, scope)
+        raise
+    checks = expectations + (dbt_test_results(running, url, airflow_run_id, scope)
+                             if running else [])
     with psycopg.connect(url) as conn:
         unchanged = build_digest(conn, scope) == build_hash
     if not unchanged:

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -34,11 +35,29 @@ def docs_dir() -> Path:
     return config.monev_home() / "dbt_docs"
 
 
-def dbt(args: list[str], endpoint: Endpoint | None = None, dbt_vars: dict | None = None,
-        *, url: str | None = None, check: bool = True,
-        target: Path | None = None) -> subprocess.CompletedProcess:
-    """``dbt <args>`` as monev_transformer (``url``, else the endpoint's), artifacts in
-    ``target`` (default :func:`target_dir`); raises on failure unless ``check`` is false."""
+class RunningDbt:
+    """A dbt process started by :func:`start_dbt`. What it prints goes to a temporary
+    file, not a pipe: a pipe nobody reads while the caller works would fill and stall it."""
+
+    def __init__(self, command: list[str], env: dict[str, str]):
+        self._output = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self._proc = subprocess.Popen(command, cwd=config.DBT_PROJECT_DIR, env=env, text=True,
+                                      stdout=self._output, stderr=subprocess.STDOUT)
+
+    def wait(self) -> subprocess.CompletedProcess:
+        """Wait for dbt to end; its output (stdout and stderr together) as ``stdout``."""
+        returncode = self._proc.wait()
+        with self._output:
+            self._output.seek(0)
+            return subprocess.CompletedProcess(self._proc.args, returncode,
+                                               self._output.read(), "")
+
+
+def start_dbt(args: list[str], endpoint: Endpoint | None = None,
+              dbt_vars: dict | None = None, *, url: str | None = None,
+              target: Path | None = None) -> RunningDbt:
+    """``dbt <args>`` started as monev_transformer (``url``, else the endpoint's), artifacts
+    in ``target`` (default :func:`target_dir`); the caller works on while it runs."""
     parts = urlsplit(url or (endpoint or configured_endpoint()).url("monev_transformer"))
     env = {
         **os.environ,
@@ -55,10 +74,17 @@ def dbt(args: list[str], endpoint: Endpoint | None = None, dbt_vars: dict | None
                "--log-path", str(target / "logs")]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
-    proc = subprocess.run(command, cwd=config.DBT_PROJECT_DIR, env=env, text=True,
-                          capture_output=True)
+    return RunningDbt(command, env)
+
+
+def dbt(args: list[str], endpoint: Endpoint | None = None, dbt_vars: dict | None = None,
+        *, url: str | None = None, check: bool = True,
+        target: Path | None = None) -> subprocess.CompletedProcess:
+    """``dbt <args>`` to its end, as :func:`start_dbt` starts it; raises on failure unless
+    ``check`` is false."""
+    proc = start_dbt(args, endpoint, dbt_vars, url=url, target=target).wait()
     if check and proc.returncode != 0:
-        raise DbtFailed(f"dbt {' '.join(args)} failed:\n{proc.stdout[-6000:]}{proc.stderr[-2000:]}")
+        raise DbtFailed(f"dbt {' '.join(args)} failed:\n{proc.stdout[-8000:]}")
     return proc
 
 
@@ -93,7 +119,6 @@ def build_warehouse(url: str, airflow: AirflowRun, name: str) -> dict:
     # recorded with the project's manifest, as the Cosmos tasks are (one stored copy)
     record_dbt_invocation(url, target / "run_results.json", config.DBT_MANIFEST, airflow)
     if proc.returncode != 0:
-        raise DbtFailed(f"dbt build of the warehouse failed:\n{proc.stdout[-6000:]}"
-                        f"{proc.stderr[-2000:]}")
+        raise DbtFailed(f"dbt build of the warehouse failed:\n{proc.stdout[-8000:]}")
     results = json.loads((target / "run_results.json").read_text())["results"]
     return dict(Counter(f"{r['unique_id'].split('.')[0]}s_{r['status']}" for r in results))
