@@ -19,13 +19,15 @@ from monev.evaluation.publish import NotBuilt, NotPassed, publish
 from monev.load.drop import ingest_folder
 from monev.quality.checks import CHECKS, DATASETS
 from monev.quality.gate import (
+    EVALUATION,
     data_docs_index,
     dbt_test_results,
+    dbt_tests_target,
     run_gate,
     start_dbt_tests,
 )
 from monev.sources.parsers import parse_register
-from monev.transform.dbt import dbt, target_dir
+from monev.transform.dbt import dbt
 
 PERIOD = EvaluationPeriod.of(2025)
 LATEST_REGISTER = "daftar_kerja_sama_2026-01-20.xlsx"
@@ -184,7 +186,7 @@ def test_dbt_tests_that_could_not_run_are_an_error_never_an_earlier_runs_results
     """dbt that ends before writing its results (here: the database unreachable) stops the
     gate naming why; results an earlier invocation left behind are never read as its own."""
     url = world["endpoint"].url("monev_gate")
-    stale = target_dir() / "gate_evaluation" / "run_results.json"
+    stale = dbt_tests_target(EVALUATION) / "run_results.json"
     stale.parent.mkdir(parents=True, exist_ok=True)
     stale.write_text(json.dumps({"metadata": {"invocation_id": "0"}, "results": [
         {"unique_id": "test.monev.not_null_x", "status": "pass", "failures": 0}]}))

@@ -162,12 +162,18 @@ def run_expectations(url: str, period: EvaluationPeriod,
     return results, (docs[0]["site_url"] if docs else None), run.describe_dict()
 
 
+def dbt_tests_target(scope: Scope) -> Path:
+    """Where the gate's dbt tests of ``scope`` write their artifacts, apart from every
+    other dbt invocation's."""
+    return target_dir() / f"gate_{scope.name}"
+
+
 def start_dbt_tests(url: str, period: EvaluationPeriod,
                     scope: Scope = EVALUATION) -> RunningDbt:
     """The dbt tests (generic, custom and unit) of the models of the build checked, started
     in their own process: the GX checkpoint runs meanwhile. Their artifacts go to
     ``dbt_target/gate_<scope>``, emptied first, so an earlier run's results are never read."""
-    target = target_dir() / f"gate_{scope.name}"
+    target = dbt_tests_target(scope)
     (target / "run_results.json").unlink(missing_ok=True)
     return start_dbt(["test", "--select", scope.dbt_select, "--quiet"], url=url,
                      dbt_vars={**period.dbt_vars(), **dict(scope.dbt_vars)}, target=target)
@@ -180,7 +186,7 @@ def dbt_test_results(running: RunningDbt, url: str, airflow_run_id: str | None =
     from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
 
     output = running.wait().stdout
-    target = target_dir() / f"gate_{scope.name}"
+    target = dbt_tests_target(scope)
     record_dbt_invocation(url, target / "run_results.json", target / "manifest.json",
                           AirflowRun(run_id=airflow_run_id))
     if not (target / "run_results.json").is_file():
