@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from monev.sources.parsers import parse_partner_master
 from monev.sources.values import (
     Unparseable,
     canonical_bidang,
@@ -86,8 +87,6 @@ def test_bidang_canonical_and_unknown_kept():
 def test_a_short_row_has_blank_cells_and_a_long_row_keeps_its_columns():
     """A CSV row may hold fewer or more cells than the header: the missing ones are blank
     (a required one is then missing), the extra ones are not read."""
-    from monev.sources.parsers import parse_partner_master
-
     data = (b"kode_mitra,nama_resmi,kategori,berlaku_mulai,alias\n"
             b"M1,Badan Satu,Kementerian,2021-01-01\n"
             b"M2,Badan Dua,Kementerian,2021-01-01,BD,lebih,lagi\n"
