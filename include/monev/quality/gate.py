@@ -187,12 +187,13 @@ def dbt_test_results(running: RunningDbt, url: str, airflow_run_id: str | None =
 
     output = running.wait().stdout
     target = dbt_tests_target(scope)
-    record_dbt_invocation(url, target / "run_results.json", target / "manifest.json",
+    results_file = target / "run_results.json"
+    record_dbt_invocation(url, results_file, target / "manifest.json",
                           AirflowRun(run_id=airflow_run_id))
-    if not (target / "run_results.json").is_file():
+    if not results_file.is_file():
         raise RuntimeError(f"dbt test of the {scope.name} models ended without results:\n"
                            f"{output[-3000:]}")
-    run_results = json.loads((target / "run_results.json").read_text())
+    run_results = json.loads(results_file.read_text())
     results = []
     for r in run_results["results"]:
         passed = r["status"] in ("pass", "success")

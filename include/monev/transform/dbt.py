@@ -41,7 +41,7 @@ class RunningDbt:
 
     def __init__(self, command: list[str], env: dict[str, str]):
         self._output = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self._proc = subprocess.Popen(command, cwd=config.DBT_PROJECT_DIR, env=env, text=True,
+        self._proc = subprocess.Popen(command, cwd=config.DBT_PROJECT_DIR, env=env,
                                       stdout=self._output, stderr=subprocess.STDOUT)
 
     def wait(self) -> subprocess.CompletedProcess:
