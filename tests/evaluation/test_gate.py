@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import json
 import re
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -191,9 +192,28 @@ def test_dbt_tests_that_could_not_run_are_an_error_never_an_earlier_runs_results
     stale.write_text(json.dumps({"metadata": {"invocation_id": "0"}, "results": [
         {"unique_id": "test.monev.not_null_x", "status": "pass", "failures": 0}]}))
     unreachable = re.sub(r":\d+/", ":1/", url)
-    with pytest.raises(RuntimeError, match=r"ended without results(?s:.*)port 1 failed"):
+    with pytest.raises(RuntimeError, match=r"ended without results(?s:.*)port 1 failed") as error:
         dbt_test_results(start_dbt_tests(unreachable, PERIOD), url)
     assert not stale.exists()
+    assert urlsplit(url).password not in str(error.value)  # dbt gets it in its environment
+
+
+def test_dbt_results_cut_short_are_an_error_naming_the_file(world):
+    """A run_results.json that dbt left cut short (killed while writing it) stops the gate
+    naming the file; nothing is recorded or read from it."""
+    url = world["endpoint"].url("monev_gate")
+    unreachable = re.sub(r":\d+/", ":1/", url)
+    running = start_dbt_tests(unreachable, PERIOD)  # ends without writing results
+    cut_short = dbt_tests_target(EVALUATION) / "run_results.json"
+    invocation = "00000000-0000-4000-8000-00000000c0de"
+    whole = json.dumps({"metadata": {"invocation_id": invocation}, "results": [
+        {"unique_id": "test.monev.not_null_x", "status": "pass", "failures": 0}]})
+    cut_short.write_text(whole[:len(whole) // 2])
+    with pytest.raises(RuntimeError, match=r"left results that cannot be read \(.*"
+                                           r"run_results\.json: JSONDecodeError"):
+        dbt_test_results(running, url)
+    assert not query(world["endpoint"].url(), "SELECT 1 FROM audit.dbt_invocation"
+                                              " WHERE invocation_id = %s", [invocation])
 
 
 def test_the_database_refuses_a_forged_verdict_and_a_build_changed_after_the_gate(world,

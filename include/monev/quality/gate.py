@@ -188,12 +188,17 @@ def dbt_test_results(running: RunningDbt, url: str, airflow_run_id: str | None =
     output = running.wait().stdout
     target = dbt_tests_target(scope)
     results_file = target / "run_results.json"
-    record_dbt_invocation(url, results_file, target / "manifest.json",
-                          AirflowRun(run_id=airflow_run_id))
     if not results_file.is_file():
         raise RuntimeError(f"dbt test of the {scope.name} models ended without results:\n"
                            f"{output[-3000:]}")
-    run_results = json.loads(results_file.read_text())
+    try:  # dbt killed while writing them leaves them cut short
+        run_results = json.loads(results_file.read_text())
+        run_results["metadata"]["invocation_id"], run_results["results"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(f"dbt test of the {scope.name} models left results that cannot be"
+                           f" read ({results_file}: {exc!r}):\n{output[-3000:]}") from None
+    record_dbt_invocation(url, results_file, target / "manifest.json",
+                          AirflowRun(run_id=airflow_run_id))
     results = []
     for r in run_results["results"]:
         passed = r["status"] in ("pass", "success")
