@@ -262,6 +262,18 @@ def test_bi_example_targets_vs_achieved(world):
                     (2025, "Pencegahan", "orang", "Jawa Barat", Decimal(100), Decimal(40))]
 
 
+def test_every_table_the_build_makes_is_analysed_at_once(world):
+    """What runs next over a table dbt has just built (the next models, the gate) is
+    planned on its statistics, not on guesses: the build analyses it itself (post-hook
+    analyze_built), not autovacuum a minute later."""
+    tables = query(world["url"], """SELECT n.nspname || '.' || c.relname,
+            pg_stat_get_last_analyze_time(c.oid) IS NOT NULL
+        FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+        WHERE c.relkind = 'r' AND n.nspname IN ('intermediate', 'marts')""")
+    assert len(tables) >= 10
+    assert [name for name, analysed in tables if not analysed] == []
+
+
 def test_source_freshness_is_declared_and_checked(world):
     proc = dbt(["source", "freshness"], world["endpoint"])
     assert "raw.kobo_record" in proc.stdout and "raw.realisasi_row" in proc.stdout
