@@ -34,16 +34,28 @@ def project_manifest() -> Path:
     return config.DBT_MANIFEST
 
 
+class UnreadableRunResults(ValueError):
+    """A ``run_results.json`` that is not whole (dbt killed while writing it); the message
+    names the file and why."""
+
+
 def record_dbt_invocation(url: str, run_results: Path, manifest: Path,
-                          airflow: AirflowRun = AirflowRun()) -> str | None:
-    """Append one dbt invocation (and its manifest, if new); returns its invocation id,
-    or None when dbt wrote no run results (it failed before running anything)."""
+                          airflow: AirflowRun = AirflowRun()) -> dict | None:
+    """Append one dbt invocation (and its manifest, if new); returns its run results, read
+    once here for the caller too, or None when dbt wrote none (it failed before running
+    anything). Results that cannot be read raise :class:`UnreadableRunResults`; nothing
+    is recorded from them."""
     if not run_results.is_file():
         return None
-    results = json.loads(run_results.read_text())
+    try:
+        results = json.loads(run_results.read_text())
+        invocation_id = results["metadata"]["invocation_id"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UnreadableRunResults(f"{run_results}: {exc!r}") from None
+    if not isinstance(results.get("results"), list):
+        raise UnreadableRunResults(f"{run_results}: no list of results")
     manifest_bytes = manifest.read_bytes()
     sha256 = hashlib.sha256(manifest_bytes).hexdigest()
-    invocation_id = results["metadata"]["invocation_id"]
     command = (results.get("args") or {}).get("which") or "unknown"
     with psycopg.connect(url) as conn:
         # sent only when new: parsing 1 MB of JSON per dbt invocation is not free
@@ -58,4 +70,4 @@ def record_dbt_invocation(url: str, run_results: Path, manifest: Path,
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
             [invocation_id, airflow.dag_id, airflow.run_id, airflow.task_id,
              airflow.try_number, command, sha256, json.dumps(results)])
-    return invocation_id
+    return results

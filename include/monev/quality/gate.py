@@ -183,23 +183,22 @@ def dbt_test_results(running: RunningDbt, url: str, airflow_run_id: str | None =
                      scope: Scope = EVALUATION) -> list[CheckResult]:
     """Wait for :func:`start_dbt_tests`' process; its results as checks (the invocation is
     recorded in the audit trail like every dbt invocation)."""
-    from monev.lineage.audit_trail import AirflowRun, record_dbt_invocation
+    from monev.lineage.audit_trail import AirflowRun, UnreadableRunResults, record_dbt_invocation
 
     output = running.wait().stdout
     target = dbt_tests_target(scope)
-    results_file = target / "run_results.json"
-    if not results_file.is_file():
+    try:
+        run_results = record_dbt_invocation(url, target / "run_results.json",
+                                            target / "manifest.json",
+                                            AirflowRun(run_id=airflow_run_id))
+    except UnreadableRunResults as exc:
+        raise RuntimeError(f"dbt test of the {scope.name} models left results that cannot be"
+                           f" read ({exc}):\n{output[-3000:]}") from None
+    if run_results is None:
         raise RuntimeError(f"dbt test of the {scope.name} models ended without results:\n"
                            f"{output[-3000:]}")
-    try:  # dbt killed while writing them leaves them cut short
-        tests_run = json.loads(results_file.read_text())["results"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise RuntimeError(f"dbt test of the {scope.name} models left results that cannot be"
-                           f" read ({results_file}: {exc!r}):\n{output[-3000:]}") from None
-    record_dbt_invocation(url, results_file, target / "manifest.json",
-                          AirflowRun(run_id=airflow_run_id))
     results = []
-    for r in tests_run:
+    for r in run_results["results"]:
         passed = r["status"] in ("pass", "success")
         kind, _, *names = r["unique_id"].split(".")
         # a unit test is named after the rule it checks (rule_...), a data test after itself

@@ -117,8 +117,9 @@ def build_warehouse(url: str, airflow: AirflowRun, name: str) -> dict:
     proc = dbt(["build", "--exclude", *WAREHOUSE_EXCLUDE, "--quiet"], url=url, check=False,
                target=target)
     # recorded with the project's manifest, as the Cosmos tasks are (one stored copy)
-    record_dbt_invocation(url, target / "run_results.json", config.DBT_MANIFEST, airflow)
+    run_results = record_dbt_invocation(url, target / "run_results.json", config.DBT_MANIFEST,
+                                        airflow)
     if proc.returncode != 0:
         raise DbtFailed(f"dbt build of the warehouse failed:\n{proc.stdout[-8000:]}")
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    return dict(Counter(f"{r['unique_id'].split('.')[0]}s_{r['status']}" for r in results))
+    return dict(Counter(f"{r['unique_id'].split('.')[0]}s_{r['status']}"
+                        for r in run_results["results"]))
