@@ -4,7 +4,7 @@ cluster for ingestion tests, and one end-to-end Airflow run on the samples per s
 ``make test`` runs the tests on two pytest-xdist workers. Each worker is an instance of its
 own (a ``MONEV_HOME`` beneath the one ``make test`` made: its own cluster, Airflow home and
 outputs), and every test that reads the end-to-end run goes to one worker, which runs the
-chain once and starts with it, the longest piece of work."""
+chain once, starting with it: the longest piece of work."""
 
 from __future__ import annotations
 
@@ -34,11 +34,11 @@ def pytest_configure() -> None:
 
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items) -> None:
-    """The tests that read the end-to-end run: one xdist group, first in the queue."""
+    """The tests that read the end-to-end run: one xdist group (xdist queues the group of
+    most tests first)."""
     for item in items:
         if "e2e" in item.fixturenames:
             item.add_marker(E2E_GROUP)
-    items.sort(key=lambda item: "e2e" not in item.fixturenames)  # stable: order kept within
 
 
 @pytest.fixture(scope="session")
