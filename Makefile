@@ -76,14 +76,15 @@ docs: venv manifest
 # A throwaway MONEV_HOME: its own database cluster, Airflow home and outputs; on two
 # pytest-xdist workers, each an instance of its own beneath it (tests/conftest.py). One
 # external PostgreSQL (MONEV_PG_HOST) cannot be two instances: the tests then run in one
-# process. TEST_WORKERS=0 does that anywhere. Each worker stops its own cluster; the loop
-# at the end stops any that an interrupted run left behind.
+# process. TEST_WORKERS=0 does that anywhere. Each worker stops its own clusters (the
+# instance's and a scratch one); the loop at the end stops any that a killed run left up.
 TEST_WORKERS ?= $(if $(MONEV_PG_HOST),0,2)
 test: venv manifest vendor browsers
 	@home=$$(mktemp -d /tmp/monev-test.XXXXXX); chmod 755 $$home; \
 	export MONEV_HOME=$$home; echo "MONEV_HOME=$$home"; \
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS); rc=$$?; \
-	for h in $$home $$home/gw*; do MONEV_HOME=$$h $(BIN)/monev db stop >/dev/null 2>&1; done; \
+	for h in $$home $$home/gw* $$home/scratch $$home/gw*/scratch; do \
+	  MONEV_HOME=$$h $(BIN)/monev db stop >/dev/null 2>&1; done; \
 	rm -rf $$home; exit $$rc
 
 # The real stack: Airflow's scheduler, api-server, dag-processor and triggerer, Celery

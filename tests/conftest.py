@@ -55,9 +55,11 @@ def endpoint():
 
 
 @pytest.fixture(scope="session")
-def scratch(tmp_path_factory) -> Endpoint:
-    """A second, independent cluster for tests that need an empty raw layer."""
-    home = tmp_path_factory.mktemp("scratch_home")
+def scratch() -> Endpoint:
+    """A second, independent cluster for tests that need an empty raw layer, in the
+    instance's home (``make test`` stops it there if a killed run left it up)."""
+    home = config.monev_home() / "scratch"
+    home.mkdir(exist_ok=True)
     os.chmod(home, 0o755)
     cluster = EmbeddedPostgres(home)
     endpoint = cluster.start()
