@@ -62,6 +62,7 @@ def scratch() -> Endpoint:
     home.mkdir(exist_ok=True)
     os.chmod(home, 0o755)
     cluster = EmbeddedPostgres(home)
+    cluster.remove()  # fresh each session, never a killed run's leftover
     endpoint = cluster.start()
     yield endpoint
     cluster.remove()
