@@ -106,6 +106,43 @@ def test_cosmos_renders_no_exposure_or_analysis_node(caplog):
     assert any(t.startswith("fct_outcome") for t in dag.task_ids)
 
 
+def test_every_dbt_task_freezes_what_is_alive_before_cosmos_collects_garbage(dagbag):
+    """Cosmos collects garbage after every dbt invocation, a full scan of the process;
+    each dbt task first freezes what is alive, so that scan covers the task's own objects."""
+    from cosmos.operators.local import DbtLocalBaseOperator
+
+    from monev.orchestration.cosmos_config import freeze_what_is_alive
+
+    dbt_tasks = [(dag.dag_id, t.task_id) for dag in dagbag.dags.values() for t in dag.tasks
+                 if isinstance(t, DbtLocalBaseOperator)]
+    assert {dag_id for dag_id, _ in dbt_tasks} == {"monev_warehouse", "monev_evaluate",
+                                                   "monev_monitor"}
+    # the hook Airflow's task runner calls just before execute()
+    assert [task for task in dbt_tasks if dagbag.dags[task[0]].get_task(task[1])
+            ._pre_execute_hook is not freeze_what_is_alive] == []
+
+
+def test_freezing_collects_garbage_first_and_takes_the_living_out_of_later_scans():
+    import gc
+    import weakref
+
+    from monev.orchestration.cosmos_config import freeze_what_is_alive
+
+    class Node:
+        pass
+
+    garbage, alive = Node(), Node()
+    garbage.me, alive.me = garbage, alive  # cycles: only the collector frees them
+    gone = weakref.ref(garbage)
+    del garbage
+    try:
+        freeze_what_is_alive()
+        assert gone() is None  # collected, never frozen in for good
+        assert not any(o is alive for o in gc.get_objects())  # frozen: not scanned again
+    finally:
+        gc.unfreeze()
+
+
 def test_monitoring_runs_the_day_after_each_due_date_and_monthly(dagbag):
     """16 January and 16 July at 02:00 in Jakarta (19:00 UTC the day before), and the 1st
     of every month."""

@@ -37,6 +37,19 @@ def record_dbt_invocation(project_dir: str, context=None, **_) -> None:
            project_manifest(), airflow)
 
 
+def freeze_what_is_alive(context=None) -> None:
+    """Before a dbt task: collect garbage, then freeze what is alive. Cosmos runs a full
+    collection after every dbt invocation, which scans every object not frozen. Under
+    ``dag.test()`` (every task in one process) the modules a run imported on the way and
+    what outlived each task were scanned again by every task: 0.4 s per task on a first
+    run in a process, 0.04 s with this. Collecting first keeps garbage out of the frozen
+    set; in a task process of its own, the one full scan merely comes earlier."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+
+
 def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,
                    tests: bool = True, operator_args: dict | None = None) -> dict:
     """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig (and operator args) for a
@@ -74,5 +87,6 @@ def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = 
             should_detach_multiple_parents_tests=True,
         ),
         "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
-        "operator_args": {"callback": record_dbt_invocation, **(operator_args or {})},
+        "operator_args": {"callback": record_dbt_invocation,
+                          "pre_execute": freeze_what_is_alive, **(operator_args or {})},
     }
