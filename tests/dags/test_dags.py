@@ -113,13 +113,13 @@ def test_every_dbt_task_freezes_what_is_alive_before_cosmos_collects_garbage(dag
 
     from monev.orchestration.cosmos_config import freeze_what_is_alive
 
-    dbt_tasks = [(dag.dag_id, t.task_id) for dag in dagbag.dags.values() for t in dag.tasks
+    dbt_tasks = [t for dag in dagbag.dags.values() for t in dag.tasks
                  if isinstance(t, DbtLocalBaseOperator)]
-    assert {dag_id for dag_id, _ in dbt_tasks} == {"monev_warehouse", "monev_evaluate",
-                                                   "monev_monitor"}
+    assert {t.dag_id for t in dbt_tasks} == {"monev_warehouse", "monev_evaluate",
+                                             "monev_monitor"}
     # the hook Airflow's task runner calls just before execute()
-    assert [task for task in dbt_tasks if dagbag.dags[task[0]].get_task(task[1])
-            ._pre_execute_hook is not freeze_what_is_alive] == []
+    assert [(t.dag_id, t.task_id) for t in dbt_tasks
+            if t._pre_execute_hook is not freeze_what_is_alive] == []
 
 
 def test_freezing_collects_garbage_first_and_takes_the_living_out_of_later_scans():
