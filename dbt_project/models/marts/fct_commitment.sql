@@ -3,6 +3,10 @@
 -- now (the latest readable Rencana Aksi of the year, as the warehouse stands). Which copy
 -- counts for an evaluation depends on its cut-off: see the evaluation models. Incremental:
 -- a workbook's rows are re-read when it is new or a later copy changed whether it stands.
+-- Built after fct_outcome, whose rows it does not read: creating or dropping the two facts'
+-- foreign keys at once locks the dimensions both reference in turn, and PostgreSQL ended
+-- one of two such builds as a deadlock (dbt-labs/dbt-core#11542).
+-- depends_on: {{ ref('fct_outcome') }}
 {{ config(materialized='incremental', unique_key='commitment_key',
           post_hook="{{ restore_foreign_keys() }}",
           incremental_strategy='delete+insert', on_schema_change='fail',
