@@ -5,11 +5,13 @@ Runs when the ingestion DAGs update raw tables (Assets), and on demand: Cosmos r
 the dbt project (staging, intermediate, marts; the evaluation has its own DAG) as one
 Airflow task per model (a `dbt build` of the model and its tests) and one per test of two
 models, loaded from the manifest `make` builds with
-`dbt parse`, connecting as `monev_transformer`. Then `templates`: after a new register
+`dbt parse`, connecting as `monev_transformer`. A task whose model is unchanged since its
+last successful build (same code, no new rows in the raw tables it reads) is skipped;
+param `rebuild` builds everything. Then `templates`: after a new register
 copy, the pre-filled report workbooks of the semester due next, in each partner's outbox.
 """
 
-from airflow.sdk import task
+from airflow.sdk import Param, task
 from cosmos import DbtDag
 
 from monev.orchestration import assets, tasks
@@ -25,7 +27,10 @@ monev_warehouse = DbtDag(
     default_args=tasks.DEFAULT_ARGS,
     tags=["monev", "warehouse", "dbt"],
     doc_md=__doc__,
-    **cosmos_configs(exclude=WAREHOUSE_EXCLUDE),
+    params={"rebuild": Param(False, type="boolean",
+                             description="Build every model, even those whose inputs did "
+                                         "not change since their last build.")},
+    **cosmos_configs(exclude=WAREHOUSE_EXCLUDE, skip_unchanged=True),
 )
 
 

@@ -106,20 +106,29 @@ def test_cosmos_renders_no_exposure_or_analysis_node(caplog):
     assert any(t.startswith("fct_outcome") for t in dag.task_ids)
 
 
-def test_every_dbt_task_freezes_what_is_alive_before_cosmos_collects_garbage(dagbag):
+def test_every_dbt_task_freezes_what_is_alive_and_the_warehouse_skips_what_is_unchanged(dagbag):
     """Cosmos collects garbage after every dbt invocation, a full scan of the process;
-    each dbt task first freezes what is alive, so that scan covers the task's own objects."""
+    each dbt task first freezes what is alive, so that scan covers the task's own objects.
+    ``monev_warehouse``'s tasks also skip a node unchanged since its last successful build,
+    record each success, and run after a skipped task (not after a failed one)."""
     from cosmos.operators.local import DbtLocalBaseOperator
 
-    from monev.orchestration.cosmos_config import freeze_what_is_alive
+    from monev.orchestration.cosmos_config import (
+        freeze_what_is_alive,
+        record_successful_build,
+        skip_when_unchanged,
+    )
 
     dbt_tasks = [t for dag in dagbag.dags.values() for t in dag.tasks
                  if isinstance(t, DbtLocalBaseOperator)]
-    assert {t.dag_id for t in dbt_tasks} == {"monev_warehouse", "monev_evaluate",
-                                             "monev_monitor"}
-    # the hook Airflow's task runner calls just before execute()
-    assert [(t.dag_id, t.task_id) for t in dbt_tasks
-            if t._pre_execute_hook is not freeze_what_is_alive] == []
+    # the hooks Airflow's task runner calls just before and after execute()
+    hooks = {(t.dag_id, t._pre_execute_hook, t._post_execute_hook) for t in dbt_tasks}
+    assert hooks == {("monev_warehouse", skip_when_unchanged, record_successful_build),
+                     ("monev_evaluate", freeze_what_is_alive, None),
+                     ("monev_monitor", freeze_what_is_alive, None)}
+    assert {t.trigger_rule for t in dbt_tasks if t.dag_id == "monev_warehouse"} == {
+        "none_failed"}
+    assert dagbag.dags["monev_warehouse"].params["rebuild"] is False
 
 
 def test_freezing_collects_garbage_first_and_takes_the_living_out_of_later_scans():

@@ -18,6 +18,9 @@ ALLOWED = [
     ("monev_auditor", "SELECT count(*) FROM audit.evaluation_trace"),
     ("monev_auditor", "SELECT count(*) FROM audit.dbt_invocation"),
     ("monev_transformer", "SELECT count(*) FROM audit.evaluation_trace"),
+    ("monev_transformer", "INSERT INTO audit.model_build (unique_id, fingerprint)"
+                          " VALUES ('model.monev.x', 'f')"),
+    ("monev_auditor", "SELECT count(*) FROM audit.model_build"),
     ("monev_transformer", "SELECT count(*) FROM evaluation.agreement_scorecard"),
     ("monev_gate", "SELECT count(*) FROM raw.file_receipt"),
     ("monev_gate", "INSERT INTO audit.gate_result (gate_id, tahun, as_of, passed, checks)"
@@ -49,6 +52,12 @@ REFUSED = [
     ("monev_transformer", "DELETE FROM audit.publication"),
     ("monev_transformer", "UPDATE audit.gate_result SET passed = true"),
     ("monev_transformer", "DELETE FROM audit.dbt_invocation"),
+    # a recorded build can only be followed by another, never rewritten
+    ("monev_transformer", "UPDATE audit.model_build SET fingerprint = 'x'"),
+    ("monev_transformer", "TRUNCATE audit.model_build"),
+    ("monev_loader", "INSERT INTO audit.model_build (unique_id, fingerprint)"
+                     " VALUES ('model.monev.x', 'f')"),
+    ("monev_bi", "SELECT count(*) FROM audit.model_build"),
     ("monev_loader", "UPDATE audit.reconciliation SET rows_skipped = 0"),
     ("monev_bi", "SELECT count(*) FROM audit.evaluation_trace"),
     ("monev_bi", "SELECT count(*) FROM audit.dbt_invocation"),

@@ -130,6 +130,11 @@ def test_dbt_tests_ran_and_passed(e2e):
 
     tests = ran(run.run_id, "test")
     assert expected and set(tests) == expected
+    # each task's success recorded with the fingerprint of its inputs (skipped next time)
+    recorded = query(e2e["url"], "SELECT airflow_task_id FROM audit.model_build"
+                                 " WHERE airflow_run_id = %s", [run.run_id])
+    assert sorted(t for (t,) in recorded) == sorted(
+        ti.task_id for ti in run.get_task_instances() if ti.task_id != "templates")
     assert set(tests.values()) == {"pass"}
     refresh = e2e["monitor"].run_id
     [(invocations,)] = query(e2e["url"], "SELECT count(*) FROM audit.dbt_invocation"
@@ -219,8 +224,9 @@ def test_publication_is_recorded(e2e):
 
 
 def test_monev_run_again_changes_nothing_and_exports_the_same_bytes(e2e):
-    """The CLI, in its own process, on the same inputs: nothing new is loaded, the
-    evaluation is published again with identical marts."""
+    """The CLI, in its own process, on the same inputs: nothing new is loaded, every dbt
+    task of the warehouse is skipped (its inputs unchanged), the evaluation is published
+    again with identical marts."""
     import os
     import subprocess
     import sys
@@ -229,6 +235,9 @@ def test_monev_run_again_changes_nothing_and_exports_the_same_bytes(e2e):
     counts = "SELECT (SELECT count(*) FROM raw.kobo_record), (SELECT count(*) FROM" \
              " raw.realisasi_row), (SELECT count(*) FROM raw.quarantine)"
     before = query(e2e["url"], counts)
+    builds = "SELECT (SELECT count(*) FROM audit.model_build), (SELECT count(*) FROM" \
+             " audit.dbt_invocation WHERE airflow_dag_id = 'monev_warehouse')"
+    builds_before = query(e2e["url"], builds)
     server = e2e["kobo"]
     run = subprocess.run([monev, "run", "--drop", str(e2e["drop"]), "--kobo-url",
                           server.base_url, "--kobo-asset", server.asset_uid, "--year", "2025"],
@@ -244,6 +253,10 @@ def test_monev_run_again_changes_nothing_and_exports_the_same_bytes(e2e):
     assert "monev_evaluate" in log_file.read_text()  # Airflow's own output went there
     assert "✓ monev_ingest_drop · load_new_files" in run.stderr
     assert "✓ monev_evaluate · publish" in run.stderr
+    # the raw tables are as the chain's warehouse run left them: every dbt task is skipped,
+    # none invokes dbt or records a build
+    assert query(e2e["url"], builds) == builds_before
+    assert "dim_agreement_model_build (skipped)" in " ".join(run.stderr.split())
     assert "dbt" not in run.stdout and "INFO" not in run.stderr
     out = e2e["work"] / "export-again"
     exp = subprocess.run([monev, "export", "--year", "2025", "--as-of", "2026-01-31",

@@ -31,6 +31,8 @@ def _lineage_graph() -> tuple[dict, dict]:
             continue
         ins = {d["name"] for d in event.get("inputs", [])}
         outs = {d["name"] for d in event.get("outputs", [])}
+        if not ins and not outs:  # e.g. a dbt task skipped, its model unchanged: no lineage
+            continue
         inputs[event["job"]["name"]] = ins
         for i in ins:
             edges[i] |= outs

@@ -23,6 +23,11 @@ from monev.load.kobo import sync
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
 from monev.transform.dbt import DbtFailed, build_warehouse, dbt
+from monev.transform.unchanged import (
+    record_build,
+    source_watermarks,
+    unchanged_since_last_build,
+)
 
 JKT = ZoneInfo("Asia/Jakarta")
 PARTNERS = """kode_mitra,nama_resmi,singkatan,kategori,induk,kode_provinsi,berlaku_mulai,\
@@ -441,3 +446,32 @@ def test_two_form_assets_sharing_a_record_id_stay_two_records(world):
                 for t in facts} == facts
     finally:
         second.stop()
+
+
+def test_a_model_is_unchanged_only_while_its_inputs_and_relation_stay(world):
+    """On a built warehouse: a recorded build holds until a raw table it reads grows or its
+    relation goes; each change is made in a transaction rolled back."""
+    partner, region = "model.monev.dim_partner", "model.monev.dim_region"
+    with psycopg.connect(world["endpoint"].url("monev_transformer"), autocommit=True) as conn:
+        assert unchanged_since_last_build(conn, partner)[1] is False  # never recorded
+        for uid in (partner, region):
+            fingerprint, _ = unchanged_since_last_build(conn, uid)
+            record_build(conn, uid, fingerprint, AirflowRun("test", "r1", uid))
+        assert unchanged_since_last_build(conn, partner)[1] is True
+        assert unchanged_since_last_build(conn, region)[1] is True
+    with psycopg.connect(world["endpoint"].url()) as conn:  # the owner, to write raw
+        conn.execute("INSERT INTO raw.file_receipt (load_id, file_name, file_path, sha256,"
+                      " size_bytes, received_at, status) VALUES (gen_random_uuid(), 'm.csv',"
+                      " '/m.csv', 'x', 1, now(), 'quarantined')")
+        assert unchanged_since_last_build(conn, partner)[1] is False
+        assert unchanged_since_last_build(conn, region)[1] is True  # reads no receipt
+        conn.rollback()
+        conn.execute("ALTER TABLE marts.dim_region RENAME TO dim_region_gone")
+        assert unchanged_since_last_build(conn, region)[1] is False
+        conn.rollback()
+        assert unchanged_since_last_build(conn, region)[1] is True
+        before = source_watermarks(conn)
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("TRUNCATE raw.kobo_deletion CASCADE")
+        assert source_watermarks(conn)["raw.kobo_deletion"] != before["raw.kobo_deletion"]
+        conn.rollback()

@@ -52,16 +52,70 @@ def freeze_what_is_alive(context=None) -> None:
     gc.freeze()
 
 
+# (dag, run, task, map index) → the fingerprint a warehouse task started with, recorded once
+# it succeeds. Taken before the build: rows that land during it count as new next time.
+_STARTED_WITH: dict[tuple, str] = {}
+
+
+def _task_key(ti) -> tuple:
+    return ti.dag_id, ti.run_id, ti.task_id, ti.map_index
+
+
+def skip_when_unchanged(context) -> None:
+    """``pre_execute`` of monev_warehouse's dbt tasks: freeze what is alive (as every dbt
+    task), then skip the task when its node's inputs did not change since its last
+    successful build (:mod:`monev.transform.unchanged`), unless the run's param ``rebuild``
+    asks for every node. A skipped task does not stop what comes after it."""
+    import psycopg
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from monev.transform.unchanged import unchanged_since_last_build
+
+    freeze_what_is_alive()
+    uid = context["task"].extra_context["dbt_node_config"]["unique_id"]
+    with psycopg.connect(transformer_url()) as conn:
+        fingerprint, unchanged = unchanged_since_last_build(conn, uid)
+    if unchanged and not context["params"].get("rebuild"):
+        raise AirflowSkipException(f"{uid} is unchanged since its last build: its code and "
+                                   f"the raw tables it reads are as they were ({fingerprint})")
+    if fingerprint is not None:
+        _STARTED_WITH[_task_key(context["ti"])] = fingerprint
+
+
+def record_successful_build(context, result=None) -> None:
+    """``post_execute`` of monev_warehouse's dbt tasks (only after a success): the node was
+    built and tested from the inputs its fingerprint stands for. ``result``: what Airflow
+    passes a ``post_execute`` hook, not needed here."""
+    import psycopg
+
+    from monev.lineage.audit_trail import AirflowRun
+    from monev.transform.unchanged import record_build
+
+    ti = context["ti"]
+    fingerprint = _STARTED_WITH.pop(_task_key(ti), None)
+    if fingerprint is None:
+        return
+    uid = context["task"].extra_context["dbt_node_config"]["unique_id"]
+    with psycopg.connect(transformer_url()) as conn:
+        record_build(conn, uid, fingerprint, AirflowRun.of(ti))
+
+
 def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,
-                   tests: bool = True, operator_args: dict | None = None) -> dict:
+                   tests: bool = True, operator_args: dict | None = None,
+                   skip_unchanged: bool = False) -> dict:
     """ProjectConfig/ProfileConfig/RenderConfig/ExecutionConfig (and operator args) for a
     Cosmos DAG or group: one task per model (its tests included) and per test of several
     models. ``tests=False`` leaves the dbt tests to the caller (the evaluation's gate runs
-    them)."""
+    them). ``skip_unchanged``: each task is skipped when its node is unchanged since its
+    last successful build (:func:`skip_when_unchanged`); what comes after runs unless
+    something before it failed."""
     from cosmos import ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import InvocationMode, LoadMode, TestBehavior
     from cosmos.profiles import PostgresUserPasswordProfileMapping
 
+    skip_operator_args = {"pre_execute": skip_when_unchanged,
+                          "post_execute": record_successful_build,
+                          "trigger_rule": "none_failed"}
     project_dir = config.DBT_PROJECT_DIR
     project_config = ProjectConfig(dbt_project_path=project_dir,
                                    manifest_path=config.DBT_MANIFEST, install_dbt_deps=False)
@@ -90,5 +144,7 @@ def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = 
         ),
         "execution_config": ExecutionConfig(invocation_mode=InvocationMode.DBT_RUNNER),
         "operator_args": {"callback": record_dbt_invocation,
-                          "pre_execute": freeze_what_is_alive, **(operator_args or {})},
+                          "pre_execute": freeze_what_is_alive,
+                          **(skip_operator_args if skip_unchanged else {}),
+                          **(operator_args or {})},
     }

@@ -1,0 +1,140 @@
+"""Which warehouse models need no rebuild: ``monev_warehouse`` skips a model, seed or test
+whose fingerprint is the one of its last successful build (docs in README, "The warehouse
+(dbt)"). Most runs of that DAG follow a form sync that brought little or nothing, and a
+dbt task costs about a second to start whatever its SQL.
+
+A fingerprint is a hash of:
+- the dbt project's code, every file dbt reads: any change rebuilds everything;
+- for a table, an incremental model, a seed or a test: how far each raw table it reads,
+  through any number of models, has grown. The raw layer is append-only, so the highest
+  serial id of a table (and its file node, which TRUNCATE replaces) moves with every load;
+- for a view without tests: only the relations it reads being built again (dbt replaces a
+  table or view with ``drop ... cascade``, which takes the views on it along), since a
+  view's rows follow its sources by themselves. A view with tests is taken as a table: its
+  tests read its rows.
+
+A source with no watermark here, or a relation missing from the database, is never skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from monev import config
+
+# How far each raw table has grown: a serial id that only rises. The row tables of the drop
+# folder are written in the transaction of their file's receipt, so the receipts' highest id
+# moves with them. A deletion may carry a lower version id than one before it: counted.
+WATERMARKS = {
+    "raw.file_receipt": "SELECT max(receipt_id) FROM raw.file_receipt",
+    "raw.register_row": "SELECT max(receipt_id) FROM raw.file_receipt",
+    "raw.partner_master_row": "SELECT max(receipt_id) FROM raw.file_receipt",
+    "raw.report": "SELECT max(receipt_id) FROM raw.file_receipt",
+    "raw.rencana_aksi_row": "SELECT max(receipt_id) FROM raw.file_receipt",
+    "raw.realisasi_row": "SELECT max(receipt_id) FROM raw.file_receipt",
+    "raw.quarantine": "SELECT max(quarantine_id) FROM raw.quarantine",
+    "raw.kobo_record": "SELECT max(version_id) FROM raw.kobo_record",
+    "raw.kobo_sync": "SELECT count(*) FROM raw.kobo_sync",
+    "raw.kobo_deletion": "SELECT count(*) FROM raw.kobo_deletion",
+}
+CODE_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots")
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def code_fingerprint(project_dir: Path = config.DBT_PROJECT_DIR) -> str:
+    """One hash of every file dbt reads (its project file, models, macros, seeds, tests)."""
+    digest = hashlib.sha256()
+    files = [project_dir / "dbt_project.yml"]
+    for folder in CODE_FOLDERS:
+        files += sorted(p for p in (project_dir / folder).rglob("*") if p.is_file())
+    for path in files:
+        digest.update(str(path.relative_to(project_dir)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def source_watermarks(conn: psycopg.Connection) -> dict[str, str]:
+    """``schema.table`` → how far that raw table has grown (its watermark and file node)."""
+    queries = [sql.SQL("SELECT {name}, pg_relation_filenode({name}::regclass)::text || ':' "
+                       "|| coalesce(({query})::text, '')").format(
+                           name=sql.Literal(name), query=sql.SQL(query))
+               for name, query in WATERMARKS.items()]
+    return dict(conn.execute(sql.SQL(" UNION ALL ").join(queries)).fetchall())
+
+
+def fingerprints(manifest: dict, watermarks: dict[str, str], code: str) -> dict[str, str | None]:
+    """unique id → the fingerprint of each model, seed and test of ``manifest``; None where it
+    reads a source without a watermark (never skipped)."""
+    nodes, sources = manifest["nodes"], manifest["sources"]
+    parents, children = manifest["parent_map"], manifest["child_map"]
+
+    @cache
+    def data(uid: str) -> str | None:
+        """Changes whenever the rows ``uid`` stands for may change."""
+        if uid in sources:
+            return watermarks.get(f"{sources[uid]['schema']}.{sources[uid]['identifier']}")
+        parts = [data(parent) for parent in parents.get(uid, [])]
+        return None if None in parts else _hash(uid, *parts)
+
+    @cache
+    def of_task(uid: str) -> str | None:
+        """Changes whenever ``uid``'s task must run: it then builds the relation again."""
+        node = nodes[uid]
+        tested = any(child.startswith("test.") for child in children.get(uid, []))
+        if node["config"].get("materialized") == "view" and not tested:
+            # dbt replaces a view with `drop ... cascade`, and a table too: the views on a
+            # relation built again are gone, whatever their rows
+            built = [of_task(p) for p in parents.get(uid, []) if p not in sources]
+            return None if None in built else _hash(code, uid, *built)
+        rows = data(uid)
+        return None if rows is None else _hash(code, uid, rows)
+
+    return {uid: of_task(uid) for uid, node in nodes.items()
+            if node["resource_type"] in ("model", "seed", "test")}
+
+
+@cache
+def _manifest(path: Path, mtime_ns: int) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def manifest(path: Path = config.DBT_MANIFEST) -> dict:
+    """The project's manifest, parsed once per process and version."""
+    return _manifest(path, path.stat().st_mtime_ns)
+
+
+def unchanged_since_last_build(conn: psycopg.Connection, uid: str) -> tuple[str | None, bool]:
+    """(``uid``'s fingerprint now, whether it is that of its last successful build and its
+    relation is there)."""
+    graph = manifest()
+    fingerprint = fingerprints(graph, source_watermarks(conn), code_fingerprint())[uid]
+    if fingerprint is None:
+        return None, False
+    last = conn.execute(
+        "SELECT fingerprint FROM audit.model_build WHERE unique_id = %s "
+        "ORDER BY built_at DESC, build_id DESC LIMIT 1", (uid,)).fetchone()
+    if last is None or last[0] != fingerprint:
+        return fingerprint, False
+    node = graph["nodes"][uid]
+    if node["resource_type"] == "test":
+        return fingerprint, True
+    present = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (
+        sql.Identifier(node["schema"], node["alias"]).as_string(conn),)).fetchone()[0]
+    return fingerprint, present
+
+
+def record_build(conn: psycopg.Connection, uid: str, fingerprint: str, airflow_run) -> None:
+    """``uid`` was built (and tested) from the inputs ``fingerprint`` stands for."""
+    conn.execute(
+        "INSERT INTO audit.model_build (unique_id, fingerprint, airflow_dag_id, airflow_run_id,"
+        " airflow_task_id) VALUES (%s, %s, %s, %s, %s)",
+        (uid, fingerprint, airflow_run.dag_id, airflow_run.run_id, airflow_run.task_id))

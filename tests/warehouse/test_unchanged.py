@@ -1,0 +1,87 @@
+"""The fingerprints by which ``monev_warehouse`` leaves a model as it is: the code, the raw
+tables it reads, what its views are built on (the database side: ``test_warehouse.py``)."""
+
+from __future__ import annotations
+
+from monev import config
+from monev.transform.unchanged import code_fingerprint, fingerprints, manifest
+
+WATERMARKS = {"raw.a": "1:10", "raw.b": "2:20"}
+
+
+def toy_manifest() -> dict:
+    """raw.a → view v (no tests) → table t → view w (no tests); raw.b → view x (tested);
+    table u reads v and raw.b; test y on t."""
+    def node(kind, materialized=None):
+        return {"resource_type": kind, "config": {"materialized": materialized}}
+
+    nodes = {"model.p.v": node("model", "view"), "model.p.t": node("model", "table"),
+             "model.p.w": node("model", "view"), "model.p.x": node("model", "view"),
+             "model.p.u": node("model", "incremental"), "test.p.y": node("test", "test"),
+             "test.p.on_x": node("test", "test")}
+    parents = {"model.p.v": ["source.p.raw.a"], "model.p.t": ["model.p.v"],
+               "model.p.w": ["model.p.t"], "model.p.x": ["source.p.raw.b"],
+               "model.p.u": ["model.p.v", "source.p.raw.b"], "test.p.y": ["model.p.t"],
+               "test.p.on_x": ["model.p.x"]}
+    children: dict[str, list[str]] = {}
+    for child, of in parents.items():
+        for parent in of:
+            children.setdefault(parent, []).append(child)
+    sources = {f"source.p.raw.{t}": {"schema": "raw", "identifier": t} for t in "ab"}
+    return {"nodes": nodes, "sources": sources, "parent_map": parents, "child_map": children}
+
+
+def moved(before: dict, after: dict) -> set[str]:
+    return {uid.split(".")[-1] for uid in before if before[uid] != after[uid]}
+
+
+def test_new_rows_move_the_tables_that_read_them_and_the_views_on_those_tables():
+    graph = toy_manifest()
+    before = fingerprints(graph, WATERMARKS, "code")
+    assert None not in before.values()
+    # raw.a grew: v's rows follow by themselves; t is rebuilt, which drops w, so w too
+    assert moved(before, fingerprints(graph, {**WATERMARKS, "raw.a": "1:11"}, "code")) \
+        == {"t", "w", "u", "y"}
+    # raw.b grew: x's tests must read the new rows, u reads them
+    assert moved(before, fingerprints(graph, {**WATERMARKS, "raw.b": "2:21"}, "code")) \
+        == {"x", "u", "on_x"}
+    # TRUNCATE gives a table a new file node
+    assert moved(before, fingerprints(graph, {**WATERMARKS, "raw.b": "9:20"}, "code")) \
+        == {"x", "u", "on_x"}
+    assert moved(before, fingerprints(graph, WATERMARKS, "other code")) == set(
+        uid.split(".")[-1] for uid in before)
+    assert fingerprints(graph, WATERMARKS, "code") == before
+
+
+def test_a_source_without_a_watermark_is_never_taken_as_unchanged():
+    after = fingerprints(toy_manifest(), {"raw.a": "1:10"}, "code")
+    assert {uid for uid, fingerprint in after.items() if fingerprint is None} == {
+        "model.p.x", "model.p.u", "test.p.on_x"}
+
+
+def test_on_the_project_new_form_records_leave_the_workbook_and_reference_models_alone():
+    graph = manifest()
+    now = {name: "1:1" for name in ("raw.file_receipt", "raw.register_row",
+           "raw.partner_master_row", "raw.report", "raw.rencana_aksi_row", "raw.realisasi_row",
+           "raw.quarantine", "raw.kobo_record", "raw.kobo_sync", "raw.kobo_deletion")}
+    before = fingerprints(graph, now, "code")
+    after = fingerprints(graph, {**now, "raw.kobo_record": "1:2"}, "code")
+    assert {"dim_partner", "dim_partner_current", "dim_region", "dim_date", "dim_bidang",
+            "dim_indicator", "provinsi", "stg_spreadsheet__register_rows"}.isdisjoint(
+        moved(before, after))
+    assert {"stg_kobo__record_versions", "dim_agreement", "fct_report", "fct_outcome",
+            "fct_commitment", "int_outcomes_unioned"} <= moved(before, after)
+
+
+def test_the_code_fingerprint_follows_every_file_dbt_reads(tmp_path):
+    project = tmp_path / "p"
+    (project / "models").mkdir(parents=True)
+    (project / "dbt_project.yml").write_text("name: p\n")
+    (project / "models" / "a.sql").write_text("select 1")
+    first = code_fingerprint(project)
+    (project / "models" / "a.sql").write_text("select 2")
+    second = code_fingerprint(project)
+    (project / "macros").mkdir()
+    (project / "macros" / "m.sql").write_text("{% macro m() %}{% endmacro %}")
+    assert len({first, second, code_fingerprint(project)}) == 3
+    assert code_fingerprint(config.DBT_PROJECT_DIR) == code_fingerprint(config.DBT_PROJECT_DIR)
