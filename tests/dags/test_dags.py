@@ -128,7 +128,10 @@ def test_every_dbt_task_freezes_what_is_alive_and_the_warehouse_skips_what_is_un
                      ("monev_monitor", freeze_what_is_alive, None)}
     assert {t.trigger_rule for t in dbt_tasks if t.dag_id == "monev_warehouse"} == {
         "none_failed"}
-    assert dagbag.dags["monev_warehouse"].params["rebuild"] is False
+    warehouse = dagbag.dags["monev_warehouse"]
+    assert warehouse.params["rebuild"] is False
+    # the inputs every fingerprint of a run is taken from are read once, before any dbt task
+    assert [t.task_id for t in warehouse.roots] == ["snapshot_inputs"]
 
 
 def test_freezing_collects_garbage_first_and_takes_the_living_out_of_later_scans():

@@ -24,6 +24,7 @@ from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
 from monev.transform.dbt import DbtFailed, build_warehouse, dbt
 from monev.transform.unchanged import (
+    inputs_now,
     record_build,
     source_watermarks,
     unchanged_since_last_build,
@@ -449,27 +450,34 @@ def test_two_form_assets_sharing_a_record_id_stay_two_records(world):
 
 
 def test_a_model_is_unchanged_only_while_its_inputs_and_relation_stay(world):
-    """On a built warehouse: a recorded build holds until a raw table it reads grows or its
-    relation goes; each change is made in a transaction rolled back."""
+    """On a built warehouse: a build recorded on a snapshot of the inputs holds until a raw
+    table the model reads grows or its relation goes; each change is made in a transaction
+    rolled back."""
     partner, region = "model.monev.dim_partner", "model.monev.dim_region"
+
+    def unchanged(conn, uid, inputs=None) -> bool:
+        return unchanged_since_last_build(conn, uid, inputs or inputs_now(conn))[1]
+
     with psycopg.connect(world["endpoint"].url("monev_transformer"), autocommit=True) as conn:
-        assert unchanged_since_last_build(conn, partner)[1] is False  # never recorded
+        assert unchanged(conn, partner) is False  # never recorded
+        snapshot = inputs_now(conn)
         for uid in (partner, region):
-            fingerprint, _ = unchanged_since_last_build(conn, uid)
+            fingerprint, _ = unchanged_since_last_build(conn, uid, snapshot)
             record_build(conn, uid, fingerprint, AirflowRun("test", "r1", uid))
-        assert unchanged_since_last_build(conn, partner)[1] is True
-        assert unchanged_since_last_build(conn, region)[1] is True
+        assert unchanged(conn, partner) is True and unchanged(conn, region) is True
     with psycopg.connect(world["endpoint"].url()) as conn:  # the owner, to write raw
         conn.execute("INSERT INTO raw.file_receipt (load_id, file_name, file_path, sha256,"
-                      " size_bytes, received_at, status) VALUES (gen_random_uuid(), 'm.csv',"
-                      " '/m.csv', 'x', 1, now(), 'quarantined')")
-        assert unchanged_since_last_build(conn, partner)[1] is False
-        assert unchanged_since_last_build(conn, region)[1] is True  # reads no receipt
+                     " size_bytes, received_at, status) VALUES (gen_random_uuid(), 'm.csv',"
+                     " '/m.csv', 'x', 1, now(), 'quarantined')")
+        # a row that landed after the run's snapshot: the next run builds again
+        assert unchanged(conn, partner, snapshot) is True
+        assert unchanged(conn, partner) is False
+        assert unchanged(conn, region) is True  # reads no receipt
         conn.rollback()
         conn.execute("ALTER TABLE marts.dim_region RENAME TO dim_region_gone")
-        assert unchanged_since_last_build(conn, region)[1] is False
+        assert unchanged(conn, region) is False
         conn.rollback()
-        assert unchanged_since_last_build(conn, region)[1] is True
+        assert unchanged(conn, region) is True
         before = source_watermarks(conn)
         conn.execute("SET session_replication_role = replica")
         conn.execute("TRUNCATE raw.kobo_deletion CASCADE")

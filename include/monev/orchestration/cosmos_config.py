@@ -52,52 +52,54 @@ def freeze_what_is_alive(context=None) -> None:
     gc.freeze()
 
 
-# (dag, run, task, map index) → the fingerprint a warehouse task started with, recorded once
-# it succeeds. Taken before the build: rows that land during it count as new next time.
-_STARTED_WITH: dict[tuple, str] = {}
+# the task of monev_warehouse that reads its inputs once, before every dbt task
+INPUTS_TASK_ID = "snapshot_inputs"
 
 
-def _task_key(ti) -> tuple:
-    return ti.dag_id, ti.run_id, ti.task_id, ti.map_index
+def _node_id(context) -> str:
+    return context["task"].extra_context["dbt_node_config"]["unique_id"]
 
 
 def skip_when_unchanged(context) -> None:
     """``pre_execute`` of monev_warehouse's dbt tasks: freeze what is alive (as every dbt
-    task), then skip the task when its node's inputs did not change since its last
-    successful build (:mod:`monev.transform.unchanged`), unless the run's param ``rebuild``
-    asks for every node. A skipped task does not stop what comes after it."""
+    task), then skip the task when its node's inputs, as task ``snapshot_inputs`` read them
+    at the start of the run, did not change since its last successful build
+    (:mod:`monev.transform.unchanged`), unless the run's param ``rebuild`` asks for every
+    node. A skipped task does not stop what comes after it. Without that snapshot the task
+    runs and records nothing."""
     import psycopg
     from airflow.sdk.exceptions import AirflowSkipException
 
     from monev.transform.unchanged import unchanged_since_last_build
 
     freeze_what_is_alive()
-    uid = context["task"].extra_context["dbt_node_config"]["unique_id"]
+    inputs = context["ti"].xcom_pull(task_ids=INPUTS_TASK_ID)
+    if not inputs:
+        return
+    uid = _node_id(context)
     with psycopg.connect(transformer_url()) as conn:
-        fingerprint, unchanged = unchanged_since_last_build(conn, uid)
+        fingerprint, unchanged = unchanged_since_last_build(conn, uid, inputs)
     if unchanged and not context["params"].get("rebuild"):
         raise AirflowSkipException(f"{uid} is unchanged since its last build: its code and "
                                    f"the raw tables it reads are as they were ({fingerprint})")
-    if fingerprint is not None:
-        _STARTED_WITH[_task_key(context["ti"])] = fingerprint
 
 
 def record_successful_build(context, result=None) -> None:
     """``post_execute`` of monev_warehouse's dbt tasks (only after a success): the node was
-    built and tested from the inputs its fingerprint stands for. ``result``: what Airflow
-    passes a ``post_execute`` hook, not needed here."""
+    built and tested from the run's inputs, or newer ones. ``result``: what Airflow passes a
+    ``post_execute`` hook, not needed here."""
     import psycopg
 
     from monev.lineage.audit_trail import AirflowRun
-    from monev.transform.unchanged import record_build
+    from monev.transform.unchanged import fingerprint_of, record_build
 
     ti = context["ti"]
-    fingerprint = _STARTED_WITH.pop(_task_key(ti), None)
+    inputs = ti.xcom_pull(task_ids=INPUTS_TASK_ID)
+    fingerprint = fingerprint_of(_node_id(context), inputs) if inputs else None
     if fingerprint is None:
         return
-    uid = context["task"].extra_context["dbt_node_config"]["unique_id"]
     with psycopg.connect(transformer_url()) as conn:
-        record_build(conn, uid, fingerprint, AirflowRun.of(ti))
+        record_build(conn, _node_id(context), fingerprint, AirflowRun.of(ti))
 
 
 def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,

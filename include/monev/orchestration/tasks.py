@@ -93,6 +93,17 @@ def build_warehouse(ti) -> dict:
     return build(transformer_url(), AirflowRun.of(ti), name=f"warehouse_{ti.dag_id}")
 
 
+def snapshot_warehouse_inputs() -> dict:
+    """The code and raw tables' watermarks every dbt task of this warehouse run takes its
+    fingerprint from (:func:`monev.transform.unchanged.inputs_now`), as monev_transformer."""
+    import psycopg
+
+    from monev.transform.unchanged import inputs_now
+
+    with psycopg.connect(transformer_url()) as conn:
+        return inputs_now(conn)
+
+
 def check_reconciliation(run_id: str | None) -> dict:
     """Every load of this run reconciles (arrived = accepted + unchanged + quarantined)."""
     from monev.load.reconcile import assert_run_reconciled

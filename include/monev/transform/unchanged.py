@@ -112,11 +112,24 @@ def manifest(path: Path = config.DBT_MANIFEST) -> dict:
     return _manifest(path, path.stat().st_mtime_ns)
 
 
-def unchanged_since_last_build(conn: psycopg.Connection, uid: str) -> tuple[str | None, bool]:
-    """(``uid``'s fingerprint now, whether it is that of its last successful build and its
-    relation is there)."""
-    graph = manifest()
-    fingerprint = fingerprints(graph, source_watermarks(conn), code_fingerprint())[uid]
+def inputs_now(conn: psycopg.Connection) -> dict:
+    """What a warehouse run's fingerprints are taken from, read once before its first dbt
+    task: the code and every raw table's watermark (one statement, so one snapshot). Rows
+    that land during the run are newer than it: the next run builds what reads them, even
+    when this run's tasks already read some of them."""
+    return {"code": code_fingerprint(), "watermarks": source_watermarks(conn)}
+
+
+def fingerprint_of(uid: str, inputs: dict) -> str | None:
+    """``uid``'s fingerprint on ``inputs`` (:func:`inputs_now`)."""
+    return fingerprints(manifest(), inputs["watermarks"], inputs["code"]).get(uid)
+
+
+def unchanged_since_last_build(conn: psycopg.Connection, uid: str,
+                               inputs: dict) -> tuple[str | None, bool]:
+    """(``uid``'s fingerprint on ``inputs``, whether it is that of its last successful build
+    and its relation is there)."""
+    fingerprint = fingerprint_of(uid, inputs)
     if fingerprint is None:
         return None, False
     last = conn.execute(
@@ -124,7 +137,7 @@ def unchanged_since_last_build(conn: psycopg.Connection, uid: str) -> tuple[str 
         "ORDER BY built_at DESC, build_id DESC LIMIT 1", (uid,)).fetchone()
     if last is None or last[0] != fingerprint:
         return fingerprint, False
-    node = graph["nodes"][uid]
+    node = manifest()["nodes"][uid]
     if node["resource_type"] == "test":
         return fingerprint, True
     present = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (
