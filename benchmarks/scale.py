@@ -173,12 +173,15 @@ def describe(name: str, run, t: dict, timeline: list, full: dict | None = None) 
     """A DAG run's wall time beside dbt's own time, and where the rest of it went."""
     share = f" = {100 * t['models'] / full['models']:.0f}% of the full build's " \
             f"{full['models']:.1f} s" if full else ""
-    tasks = sorted((secs, task) for task, secs in task_seconds(run).items())
+    skipped = {ti.task_id for ti in run.get_task_instances() if str(ti.state) == "skipped"}
+    tasks = sorted((secs, task) for task, secs in task_seconds(run).items()
+                   if task not in skipped)
     slowest = ", ".join(f"{task} {secs:.1f}s" for secs, task in reversed(tasks[-5:]))
     return (f"  {name}: wall {seconds(run):.0f} s | dbt models' SQL {t['models']:.1f} s{share} | "
             f"dbt tests {t['tests']:.1f} s | dbt invocations in all {t['invocations']:.0f} s"
             f"\n    slowest models: {t['top']}"
-            f"\n    slowest tasks ({len(tasks)} ran): {slowest}"
+            f"\n    slowest tasks ({len(tasks)} ran, {len(skipped)} skipped): "
+            f"{slowest}"
             f"\n    memory held after a task (this process): {task_memory(run, timeline)}")
 
 
@@ -335,6 +338,11 @@ def main() -> None:
         for name in ("warehouse", "evaluate"):
             say(describe(name, incremental[name], dbt_time(url, incremental[name].run_id),
                          sampler.timeline, full_time[name]))
+        again = run_dag("monev_warehouse")
+        dbt_tasks = [ti for ti in again.get_task_instances() if ti.task_id != "templates"]
+        skipped = sum(str(ti.state) == "skipped" for ti in dbt_tasks)
+        say(f"  warehouse again, nothing new: wall {seconds(again):.0f} s, {skipped} of "
+            f"{len(dbt_tasks)} dbt tasks skipped as unchanged")
         sampler.phase = None
         say("\nBI queries (EXPLAIN ANALYZE, as the owner):")
         say("\n".join(explain(url, args.year)))

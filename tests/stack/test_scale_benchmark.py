@@ -36,3 +36,6 @@ def test_scale_benchmark_runs_the_whole_chain_twice_and_prints_every_figure():
     # each DAG's wall time beside its dbt time, in the full and the incremental run
     assert len(re.findall(r"warehouse: wall \d+ s", summary)) == 2
     assert len(re.findall(r"evaluate: wall \d+ s", summary)) == 2
+    # and the warehouse once more with nothing new: every dbt task skipped
+    again = re.search(r"nothing new: wall \d+ s, (\d+) of (\d+) dbt tasks skipped", summary)
+    assert again and again[1] == again[2] != "0"
