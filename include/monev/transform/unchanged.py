@@ -6,8 +6,8 @@ dbt task costs about a second to start whatever its SQL.
 A fingerprint is a hash of:
 - the dbt project's code, every file dbt reads: any change rebuilds everything;
 - for a table, an incremental model, a seed or a test: how far each raw table it reads,
-  through any number of models, has grown. The raw layer is append-only, so the highest
-  serial id of a table (and its file node, which TRUNCATE replaces) moves with every load;
+  through any number of models, has grown. The raw layer is append-only, so a table's row
+  count (and its file node, which TRUNCATE replaces) moves with every load;
 - for a view without tests: only the relations it reads being built again (dbt replaces a
   table or view with ``drop ... cascade``, which takes the views on it along), since a
   view's rows follow its sources by themselves. A view with tests is taken as a table: its
@@ -28,18 +28,20 @@ from psycopg import sql
 
 from monev import config
 
-# How far each raw table has grown: a serial id that only rises. The row tables of the drop
-# folder are written in the transaction of their file's receipt, so the receipts' highest id
-# moves with them. A deletion may carry a lower version id than one before it: counted.
+# How far each raw table has grown: its row count. Raw is append-only, so the count rises
+# with every load that commits, in whatever order loads commit (a serial id would not: a
+# load that commits late may hold lower ids than one before it). The row tables of the drop
+# folder are written in the transaction of their file's receipt, so the receipts' count
+# moves with them.
 WATERMARKS = {
-    "raw.file_receipt": "SELECT max(receipt_id) FROM raw.file_receipt",
-    "raw.register_row": "SELECT max(receipt_id) FROM raw.file_receipt",
-    "raw.partner_master_row": "SELECT max(receipt_id) FROM raw.file_receipt",
-    "raw.report": "SELECT max(receipt_id) FROM raw.file_receipt",
-    "raw.rencana_aksi_row": "SELECT max(receipt_id) FROM raw.file_receipt",
-    "raw.realisasi_row": "SELECT max(receipt_id) FROM raw.file_receipt",
-    "raw.quarantine": "SELECT max(quarantine_id) FROM raw.quarantine",
-    "raw.kobo_record": "SELECT max(version_id) FROM raw.kobo_record",
+    "raw.file_receipt": "SELECT count(*) FROM raw.file_receipt",
+    "raw.register_row": "SELECT count(*) FROM raw.file_receipt",
+    "raw.partner_master_row": "SELECT count(*) FROM raw.file_receipt",
+    "raw.report": "SELECT count(*) FROM raw.file_receipt",
+    "raw.rencana_aksi_row": "SELECT count(*) FROM raw.file_receipt",
+    "raw.realisasi_row": "SELECT count(*) FROM raw.file_receipt",
+    "raw.quarantine": "SELECT count(*) FROM raw.quarantine",
+    "raw.kobo_record": "SELECT count(*) FROM raw.kobo_record",
     "raw.kobo_sync": "SELECT count(*) FROM raw.kobo_sync",
     "raw.kobo_deletion": "SELECT count(*) FROM raw.kobo_deletion",
 }
@@ -63,7 +65,7 @@ def code_fingerprint(project_dir: Path = config.DBT_PROJECT_DIR) -> str:
 
 
 def source_watermarks(conn: psycopg.Connection) -> dict[str, str]:
-    """``schema.table`` → how far that raw table has grown (its watermark and file node)."""
+    """``schema.table`` → how far that raw table has grown (its file node and row count)."""
     queries = [sql.SQL("SELECT {name}, pg_relation_filenode({name}::regclass)::text || ':' "
                        "|| coalesce(({query})::text, '')").format(
                            name=sql.Literal(name), query=sql.SQL(query))
