@@ -93,13 +93,13 @@ def record_successful_build(context, result=None) -> None:
     from monev.lineage.audit_trail import AirflowRun
     from monev.transform.unchanged import fingerprint_of, record_build
 
-    ti = context["ti"]
+    ti, uid = context["ti"], _node_id(context)
     inputs = ti.xcom_pull(task_ids=INPUTS_TASK_ID)
-    fingerprint = fingerprint_of(_node_id(context), inputs) if inputs else None
+    fingerprint = fingerprint_of(uid, inputs) if inputs else None
     if fingerprint is None:
         return
     with psycopg.connect(transformer_url()) as conn:
-        record_build(conn, _node_id(context), fingerprint, AirflowRun.of(ti))
+        record_build(conn, uid, fingerprint, AirflowRun.of(ti))
 
 
 def cosmos_configs(select: list[str] | None = None, exclude: list[str] | None = None,

@@ -31,19 +31,19 @@ from monev import config
 # How far each raw table has grown: its row count. Raw is append-only, so the count rises
 # with every load that commits, in whatever order loads commit (a serial id would not: a
 # load that commits late may hold lower ids than one before it). The row tables of the drop
-# folder are written in the transaction of their file's receipt, so the receipts' count
-# moves with them.
-WATERMARKS = {
-    "raw.file_receipt": "SELECT count(*) FROM raw.file_receipt",
-    "raw.register_row": "SELECT count(*) FROM raw.file_receipt",
-    "raw.partner_master_row": "SELECT count(*) FROM raw.file_receipt",
-    "raw.report": "SELECT count(*) FROM raw.file_receipt",
-    "raw.rencana_aksi_row": "SELECT count(*) FROM raw.file_receipt",
-    "raw.realisasi_row": "SELECT count(*) FROM raw.file_receipt",
-    "raw.quarantine": "SELECT count(*) FROM raw.quarantine",
-    "raw.kobo_record": "SELECT count(*) FROM raw.kobo_record",
-    "raw.kobo_sync": "SELECT count(*) FROM raw.kobo_sync",
-    "raw.kobo_deletion": "SELECT count(*) FROM raw.kobo_deletion",
+# folder are written in the transaction of their file's receipt, so they go by the
+# receipts' count. raw table → the table counted for it.
+COUNTED_BY = {
+    "raw.file_receipt": "raw.file_receipt",
+    "raw.register_row": "raw.file_receipt",
+    "raw.partner_master_row": "raw.file_receipt",
+    "raw.report": "raw.file_receipt",
+    "raw.rencana_aksi_row": "raw.file_receipt",
+    "raw.realisasi_row": "raw.file_receipt",
+    "raw.quarantine": "raw.quarantine",
+    "raw.kobo_record": "raw.kobo_record",
+    "raw.kobo_sync": "raw.kobo_sync",
+    "raw.kobo_deletion": "raw.kobo_deletion",
 }
 CODE_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots")
 
@@ -65,12 +65,17 @@ def code_fingerprint(project_dir: Path = config.DBT_PROJECT_DIR) -> str:
 
 
 def source_watermarks(conn: psycopg.Connection) -> dict[str, str]:
-    """``schema.table`` → how far that raw table has grown (its file node and row count)."""
-    queries = [sql.SQL("SELECT {name}, pg_relation_filenode({name}::regclass)::text || ':' "
-                       "|| coalesce(({query})::text, '')").format(
-                           name=sql.Literal(name), query=sql.SQL(query))
-               for name, query in WATERMARKS.items()]
-    return dict(conn.execute(sql.SQL(" UNION ALL ").join(queries)).fetchall())
+    """``schema.table`` → how far that raw table has grown (its file node and the row count
+    of the table counted for it), in one statement: one snapshot, each table counted once."""
+    counted = sorted(set(COUNTED_BY.values()))
+    row = conn.execute(sql.SQL("SELECT {}").format(sql.SQL(", ").join(
+        [sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(*t.split(".")))
+         for t in counted]
+        + [sql.SQL("pg_relation_filenode({}::regclass)").format(sql.Literal(t))
+           for t in COUNTED_BY]))).fetchone()
+    counts = dict(zip(counted, row[:len(counted)], strict=True))
+    return {table: f"{filenode}:{counts[COUNTED_BY[table]]}"
+            for table, filenode in zip(COUNTED_BY, row[len(counted):], strict=True)}
 
 
 def fingerprints(manifest: dict, watermarks: dict[str, str], code: str) -> dict[str, str | None]:
