@@ -484,3 +484,39 @@ def test_a_model_is_unchanged_only_while_its_inputs_and_relation_stay(world):
         conn.execute("TRUNCATE raw.kobo_deletion CASCADE")
         assert source_watermarks(conn)["raw.kobo_deletion"] != before["raw.kobo_deletion"]
         conn.rollback()
+
+
+def test_a_view_is_replaced_in_place_unless_its_columns_change(world):
+    """A view built again with the same columns keeps the views built on it (macro
+    view_in_place: `monev_warehouse` then need not build them again); one whose columns
+    differ from its new query's (a code change) is built anew, taking them along."""
+    receipts, on_it = ("staging.stg_spreadsheet__file_receipts",
+                       "staging.stg_spreadsheet__register_rows")
+
+    def oids() -> tuple:
+        [row] = query(world["url"], "SELECT to_regclass(%s)::oid, to_regclass(%s)::oid",
+                      (receipts, on_it))
+        return row
+
+    def columns() -> list[str]:
+        return [name for (name,) in query(
+            world["url"], "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass"
+            " AND attnum > 0 ORDER BY attnum", (receipts,))]
+
+    before, names = oids(), columns()
+    assert None not in before
+    dbt(["run", "--quiet", "--select", "stg_spreadsheet__file_receipts"], world["endpoint"])
+    assert oids() == before
+    # the view there has a column more than the model's query: swapped, the views on it gone
+    with psycopg.connect(world["url"], autocommit=True) as conn:
+        [(definition,)] = conn.execute("SELECT pg_get_viewdef(%s::regclass)", (receipts,))
+        conn.execute(f"CREATE OR REPLACE VIEW {receipts} AS SELECT *, 1 AS extra FROM"
+                     f" ({definition.rstrip().rstrip(';')}) AS d")
+    assert columns() == [*names, "extra"]
+    dbt(["run", "--quiet", "--select", "stg_spreadsheet__file_receipts"], world["endpoint"])
+    swapped, gone = oids()
+    assert swapped not in (None, before[0]) and gone is None
+    assert columns() == names
+    dbt(["run", "--quiet", "--select", "stg_spreadsheet__file_receipts+,config.materialized:view"],
+        world["endpoint"])
+    assert None not in oids()

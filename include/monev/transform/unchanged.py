@@ -8,10 +8,11 @@ A fingerprint is a hash of:
 - for a table, an incremental model, a seed or a test: how far each raw table it reads,
   through any number of models, has grown. The raw layer is append-only, so a table's row
   count (and its file node, which TRUNCATE replaces) moves with every load;
-- for a view without tests: only the relations it reads being built again (dbt replaces a
-  table or view with ``drop ... cascade``, which takes the views on it along), since a
-  view's rows follow its sources by themselves. A view with tests is taken as a table: its
-  tests read its rows.
+- for a view without tests: nothing more. Its rows follow what it reads by themselves. A
+  view is replaced in place (macro ``view_in_place``), so the views on it stay; a table is
+  built again with ``drop ... cascade``, which takes the views on it along, and a view that
+  is gone is built again (the relation check below, made when its task starts, after the
+  tasks of what it reads). A view with tests is taken as a table: its tests read its rows.
 
 A source with no watermark here, or a relation missing from the database, is never skipped.
 """
@@ -79,8 +80,8 @@ def source_watermarks(conn: psycopg.Connection) -> dict[str, str]:
 
 
 def fingerprints(manifest: dict, watermarks: dict[str, str], code: str) -> dict[str, str | None]:
-    """unique id → the fingerprint of each model, seed and test of ``manifest``; None where it
-    reads a source without a watermark (never skipped)."""
+    """unique id → the fingerprint of each model, seed and test of ``manifest``; None where its
+    rows matter and it reads a source without a watermark (never skipped)."""
     nodes, sources = manifest["nodes"], manifest["sources"]
     parents, children = manifest["parent_map"], manifest["child_map"]
 
@@ -92,16 +93,11 @@ def fingerprints(manifest: dict, watermarks: dict[str, str], code: str) -> dict[
         parts = [data(parent) for parent in parents.get(uid, [])]
         return None if None in parts else _hash(uid, *parts)
 
-    @cache
     def of_task(uid: str) -> str | None:
-        """Changes whenever ``uid``'s task must run: it then builds the relation again."""
-        node = nodes[uid]
+        """Changes whenever ``uid``'s task must run."""
         tested = any(child.startswith("test.") for child in children.get(uid, []))
-        if node["config"].get("materialized") == "view" and not tested:
-            # dbt replaces a view with `drop ... cascade`, and a table too: the views on a
-            # relation built again are gone, whatever their rows
-            built = [of_task(p) for p in parents.get(uid, []) if p not in sources]
-            return None if None in built else _hash(code, uid, *built)
+        if nodes[uid]["config"].get("materialized") == "view" and not tested:
+            return _hash(code, uid)  # its rows follow by themselves; if dropped, rebuilt
         rows = data(uid)
         return None if rows is None else _hash(code, uid, rows)
 
