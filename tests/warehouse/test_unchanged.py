@@ -5,7 +5,7 @@ that the relation is there: ``test_warehouse.py``)."""
 from __future__ import annotations
 
 from monev import config
-from monev.transform.unchanged import code_fingerprint, fingerprints, manifest
+from monev.transform.unchanged import COUNTED_BY, code_fingerprint, fingerprints, manifest
 
 WATERMARKS = {"raw.a": "1:10", "raw.b": "2:20"}
 
@@ -61,23 +61,39 @@ def test_a_source_without_a_watermark_is_never_taken_as_unchanged():
         "model.p.x", "model.p.u", "test.p.on_x"}
 
 
+def watermarks_of(counts: dict[str, int]) -> dict[str, str]:
+    """Each raw table's watermark, as source_watermarks gives it, for these counts."""
+    return {table: f"1:{counts.get(counted, 1)}" for table, counted in COUNTED_BY.items()}
+
+
 def test_on_the_project_new_form_records_leave_the_workbook_and_reference_models_alone():
     graph = manifest()
-    now = {name: "1:1" for name in ("raw.file_receipt", "raw.register_row",
-           "raw.partner_master_row", "raw.report", "raw.rencana_aksi_row", "raw.realisasi_row",
-           "raw.quarantine", "raw.kobo_record", "raw.kobo_sync", "raw.kobo_deletion")}
-    before = fingerprints(graph, now, "code")
-    after = fingerprints(graph, {**now, "raw.kobo_record": "1:2"}, "code")
+    before = fingerprints(graph, watermarks_of({}), "code")
+    after = fingerprints(graph, watermarks_of({"raw.kobo_record": 2}), "code")
     assert {"dim_partner", "dim_partner_current", "dim_region", "dim_date", "dim_bidang",
             "dim_indicator", "provinsi", "stg_spreadsheet__register_rows",
             "int_outcomes_unioned"}.isdisjoint(moved(before, after))
     assert {"stg_kobo__record_versions", "dim_agreement", "fct_report", "fct_outcome",
             "fct_commitment"} <= moved(before, after)
-    # new receipts move every model that reads them except the untested views
-    after = fingerprints(graph, {**now, "raw.file_receipt": "1:2"}, "code")
-    assert {"stg_spreadsheet__file_receipts", "dim_partner", "fct_outcome"} <= moved(before, after)
-    assert {"stg_spreadsheet__register_rows", "stg_spreadsheet__realisasi_rows",
-            "int_outcomes_unioned"}.isdisjoint(moved(before, after))
+
+
+def test_on_the_project_a_new_report_leaves_the_partner_master_models_alone():
+    graph = manifest()
+    before = fingerprints(graph, watermarks_of({}), "code")
+    report = fingerprints(graph, watermarks_of({"raw.file_receipt": 2,
+                                                "raw.file_receipt:partner_report": 2}), "code")
+    assert {"dim_partner", "dim_partner_current", "int_partner_names", "dim_region",
+            "stg_spreadsheet__register_rows", "int_outcomes_unioned"}.isdisjoint(
+        moved(before, report))
+    assert {"stg_spreadsheet__file_receipts", "stg_spreadsheet__reports", "dim_agreement",
+            "dim_bidang", "dim_indicator", "fct_report", "fct_outcome", "fct_commitment",
+            "eval_latest_copies"} <= moved(before, report)
+    # a new partner-master copy, or a receipt of no kind with a copy's bytes
+    master = fingerprints(graph, watermarks_of({"raw.file_receipt": 2,
+                                                "raw.file_receipt:partner_master": 2}), "code")
+    assert {"dim_partner", "int_partner_names", "dim_partner_current", "dim_agreement",
+            "stg_spreadsheet__file_receipts"} <= moved(before, master)
+    assert {"stg_spreadsheet__reports", "dim_bidang"}.isdisjoint(moved(before, master))
 
 
 def test_the_code_fingerprint_follows_every_file_dbt_reads(tmp_path):

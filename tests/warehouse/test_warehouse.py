@@ -22,9 +22,11 @@ from monev.load.drop import ingest_folder
 from monev.load.kobo import sync
 from monev.sources.kobo_client import KoboClient
 from monev.sources.kobo_replay import KoboReplayServer
+from monev.sources.parsers import KINDS
 from monev.transform.dbt import DbtFailed, build_warehouse, dbt
 from monev.transform.unchanged import (
     inputs_now,
+    manifest,
     record_build,
     source_watermarks,
     unchanged_since_last_build,
@@ -468,8 +470,9 @@ def test_a_model_is_unchanged_only_while_its_inputs_and_relation_stay(world):
     with psycopg.connect(world["endpoint"].url()) as conn:  # the owner, to write raw
         # a load that commits late may hold lower ids than one committed before it
         conn.execute("INSERT INTO raw.file_receipt (receipt_id, load_id, file_name, file_path,"
-                     " sha256, size_bytes, received_at, status) VALUES (-1, gen_random_uuid(),"
-                     " 'm.csv', '/m.csv', 'x', 1, now(), 'quarantined')")
+                     " kind, sha256, size_bytes, received_at, status) VALUES (-1,"
+                     " gen_random_uuid(), 'mitra_2.csv', '/mitra_2.csv', 'partner_master', 'x',"
+                     " 1, now(), 'quarantined')")
         # a row that landed after the run's snapshot: the next run builds again
         assert unchanged(conn, partner, snapshot) is True
         assert unchanged(conn, partner) is False
@@ -520,3 +523,47 @@ def test_a_view_is_replaced_in_place_unless_its_columns_change(world):
     dbt(["run", "--quiet", "--select", "stg_spreadsheet__file_receipts+,config.materialized:view"],
         world["endpoint"])
     assert None not in oids()
+
+
+def test_a_model_that_reads_the_receipts_of_some_kinds_reads_no_other(world, tmp_path):
+    """`receipt_kinds` in a model's yml (monev.transform.unchanged) holds for its SQL: new
+    receipts of every other kind change none of its rows; a receipt of another kind with the
+    bytes of one of its files (whose earliest received time counts for that file) changes
+    them, and moves the watermark of that kind. Each model's compiled SQL is run on the
+    built warehouse, in a transaction rolled back."""
+    declared = {node["name"]: node["config"]["meta"]["receipt_kinds"]
+                for node in manifest()["nodes"].values()
+                if node["config"].get("meta", {}).get("receipt_kinds")}
+    assert {"dim_partner", "dim_agreement", "stg_spreadsheet__register_rows"} <= set(declared)
+    dbt(["compile", "--quiet", "--select", *declared], world["endpoint"], target=tmp_path)
+    compiled = {path.stem: path.read_text() for path in (tmp_path / "compiled").rglob("*.sql")
+                if path.parent.suffix != ".yml"}  # not the models' tests
+    assert set(compiled) == set(declared)
+
+    def rows(conn, model):
+        return conn.execute(f"SELECT count(*), md5(string_agg(t::text, '|' ORDER BY t::text))"
+                            f" FROM ({compiled[model]}) AS t").fetchone()
+
+    def receive(conn, kind, sha256, when):
+        conn.execute("INSERT INTO raw.file_receipt (load_id, file_name, file_path, kind, sha256,"
+                     " size_bytes, received_at, status) VALUES (gen_random_uuid(), 'f', %s,"
+                     " %s, %s, 1, %s, 'loaded')", (f"/{sha256}/{when}", kind, sha256, when))
+
+    with psycopg.connect(world["url"]) as conn:  # the owner, to write raw
+        for model, kinds in declared.items():
+            before, marks = rows(conn, model), source_watermarks(conn)
+            assert before[0] > 0, model
+            for kind in (*[k for k in KINDS if k not in kinds], None):
+                for when in (jkt(2000, 1, 1), jkt(2999, 1, 1)):
+                    receive(conn, kind, f"new bytes of {kind} at {when}", when)
+            assert rows(conn, model) == before, model
+            assert all(source_watermarks(conn)[f"raw.file_receipt:{kind}"]
+                       == marks[f"raw.file_receipt:{kind}"] for kind in kinds), model
+            conn.rollback()
+            [(sha256,)] = conn.execute("SELECT sha256 FROM raw.file_receipt WHERE kind = %s"
+                                       " AND status = 'loaded' LIMIT 1", (kinds[0],))
+            receive(conn, None, sha256, jkt(2000, 1, 1))  # the same bytes, named as no kind
+            assert rows(conn, model) != before, model
+            assert source_watermarks(conn)[f"raw.file_receipt:{kinds[0]}"] \
+                != marks[f"raw.file_receipt:{kinds[0]}"], model
+            conn.rollback()

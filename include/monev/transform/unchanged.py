@@ -28,24 +28,34 @@ import psycopg
 from psycopg import sql
 
 from monev import config
+from monev.sources.parsers import KINDS
 
 # How far each raw table has grown: its row count. Raw is append-only, so the count rises
 # with every load that commits, in whatever order loads commit (a serial id would not: a
-# load that commits late may hold lower ids than one before it). The row tables of the drop
-# folder are written in the transaction of their file's receipt, so they go by the
-# receipts' count. raw table → the table counted for it.
+# load that commits late may hold lower ids than one before it). raw table → what is
+# counted for it.
+#
+# The row tables of the drop folder are written in the transaction of their file's
+# receipt, so they go by the receipts of their kind of file: ``raw.file_receipt:<kind>``
+# counts the receipts of that kind and every receipt of the same bytes (the earliest copy's
+# received time counts for them all: stg_spreadsheet__file_receipts). A model that reads the
+# receipts for some kinds of file only says so (``meta: receipt_kinds`` in its yml), and a
+# new report then leaves the partner master's models alone.
 COUNTED_BY = {
     "raw.file_receipt": "raw.file_receipt",
-    "raw.register_row": "raw.file_receipt",
-    "raw.partner_master_row": "raw.file_receipt",
-    "raw.report": "raw.file_receipt",
-    "raw.rencana_aksi_row": "raw.file_receipt",
-    "raw.realisasi_row": "raw.file_receipt",
+    **{f"raw.file_receipt:{kind}": f"raw.file_receipt:{kind}" for kind in KINDS},
+    "raw.register_row": "raw.file_receipt:register",
+    "raw.partner_master_row": "raw.file_receipt:partner_master",
+    "raw.report": "raw.file_receipt:partner_report",
+    "raw.rencana_aksi_row": "raw.file_receipt:partner_report",
+    "raw.realisasi_row": "raw.file_receipt:partner_report",
     "raw.quarantine": "raw.quarantine",
     "raw.kobo_record": "raw.kobo_record",
     "raw.kobo_sync": "raw.kobo_sync",
     "raw.kobo_deletion": "raw.kobo_deletion",
 }
+# the receipts as the models read them: a model with `receipt_kinds` reads those kinds' only
+RECEIPTS_MODEL = "model.monev.stg_spreadsheet__file_receipts"
 CODE_FOLDERS = ("models", "macros", "seeds", "tests", "snapshots")
 
 
@@ -65,15 +75,26 @@ def code_fingerprint(project_dir: Path = config.DBT_PROJECT_DIR) -> str:
     return digest.hexdigest()
 
 
+def _count(counted: str) -> sql.Composable:
+    """The row count ``counted`` names (:data:`COUNTED_BY`)."""
+    table, _, kind = counted.partition(":")
+    name = sql.Identifier(*table.split("."))
+    if not kind:
+        return sql.SQL("(SELECT count(*) FROM {})").format(name)
+    return sql.SQL("(SELECT count(*) FROM {t} WHERE kind = {k} OR sha256 IN"
+                   " (SELECT sha256 FROM {t} WHERE kind = {k}))").format(t=name,
+                                                                        k=sql.Literal(kind))
+
+
 def source_watermarks(conn: psycopg.Connection) -> dict[str, str]:
-    """``schema.table`` → how far that raw table has grown (its file node and the row count
-    of the table counted for it), in one statement: one snapshot, each table counted once."""
+    """``schema.table`` (or ``raw.file_receipt:<kind>``) → how far it has grown (its table's
+    file node and the row count counted for it), in one statement: one snapshot, each count
+    taken once."""
     counted = sorted(set(COUNTED_BY.values()))
     row = conn.execute(sql.SQL("SELECT {}").format(sql.SQL(", ").join(
-        [sql.SQL("(SELECT count(*) FROM {})").format(sql.Identifier(*t.split(".")))
-         for t in counted]
-        + [sql.SQL("pg_relation_filenode({}::regclass)").format(sql.Literal(t))
-           for t in COUNTED_BY]))).fetchone()
+        [_count(c) for c in counted]
+        + [sql.SQL("pg_relation_filenode({}::regclass)").format(
+            sql.Literal(t.partition(":")[0])) for t in COUNTED_BY]))).fetchone()
     counts = dict(zip(counted, row[:len(counted)], strict=True))
     return {table: f"{filenode}:{counts[COUNTED_BY[table]]}"
             for table, filenode in zip(COUNTED_BY, row[len(counted):], strict=True)}
@@ -90,7 +111,12 @@ def fingerprints(manifest: dict, watermarks: dict[str, str], code: str) -> dict[
         """Changes whenever the rows ``uid`` stands for may change."""
         if uid in sources:
             return watermarks.get(f"{sources[uid]['schema']}.{sources[uid]['identifier']}")
-        parts = [data(parent) for parent in parents.get(uid, [])]
+        kinds = nodes[uid]["config"].get("meta", {}).get("receipt_kinds")
+        parts = [watermarks.get(f"raw.file_receipt:{kind}")
+                 for parent in parents.get(uid, []) if kinds and parent == RECEIPTS_MODEL
+                 for kind in kinds]
+        parts += [data(parent) for parent in parents.get(uid, [])
+                  if not (kinds and parent == RECEIPTS_MODEL)]
         return None if None in parts else _hash(uid, *parts)
 
     def of_task(uid: str) -> str | None:
