@@ -5,6 +5,7 @@ import re
 import yaml
 
 from monev import config
+from monev.orchestration.airflow_env import openlineage_environment
 
 AIRFLOW_SERVICES = {"airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
                     "airflow-triggerer"}
@@ -75,6 +76,12 @@ def test_airflow_services_emit_lineage():
     env = _compose()["x-monev-common"]["environment"]
     assert "file" in env["AIRFLOW__OPENLINEAGE__TRANSPORT"]
     assert "hook_lineage" in env["AIRFLOW__OPENLINEAGE__EMISSION_POLICY"]
+    # emitted as the local instance emits (monev.orchestration.airflow_env)
+    local = openlineage_environment()
+    assert yaml.safe_load(env["AIRFLOW__OPENLINEAGE__EMISSION_POLICY"]) == \
+        yaml.safe_load(local["AIRFLOW__OPENLINEAGE__EMISSION_POLICY"])
+    assert str(env["AIRFLOW__OPENLINEAGE__EXECUTE_IN_THREAD"]).lower() == \
+        local["AIRFLOW__OPENLINEAGE__EXECUTE_IN_THREAD"].lower() == "true"
 
 
 def test_celery_profile_adds_a_broker_and_scalable_workers():

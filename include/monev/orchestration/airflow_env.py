@@ -131,6 +131,11 @@ def openlineage_environment() -> dict[str, str]:
         "AIRFLOW__OPENLINEAGE__NAMESPACE": os.environ.get("MONEV_OPENLINEAGE_NAMESPACE", "monev"),
         "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport),
         "AIRFLOW__OPENLINEAGE__EMISSION_POLICY": json.dumps(policy),
+        # each event from a thread of the task's process, not from a fork of it: a fork of a
+        # task process that holds dbt and Cosmos cost about 45 ms per event, two events per
+        # task (BENCHMARKS.md, item 24), and a forked child shares the task's connection to
+        # its supervisor (Airflow's own reason for the option)
+        "AIRFLOW__OPENLINEAGE__EXECUTE_IN_THREAD": "True",
     }
 
 
