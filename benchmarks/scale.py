@@ -248,6 +248,7 @@ def main() -> None:
     (work / "home").mkdir()
     from monev.db.cluster import EmbeddedPostgres
     from monev.generate.world import generate
+    from monev.orchestration.cosmos_config import INPUTS_TASK_ID
     from monev.orchestration.local import prepare_airflow, run_dag
 
     say(f"machine: {os.cpu_count()} cores, "
@@ -340,7 +341,7 @@ def main() -> None:
                          sampler.timeline, full_time[name]))
         again = run_dag("monev_warehouse")
         dbt_tasks = [ti for ti in again.get_task_instances()
-                     if ti.task_id not in ("snapshot_inputs", "templates")]  # not dbt's
+                     if ti.task_id not in (INPUTS_TASK_ID, "templates")]  # not dbt's
         skipped = sum(str(ti.state) == "skipped" for ti in dbt_tasks)
         say(f"  warehouse again, nothing new: wall {seconds(again):.0f} s, {skipped} of "
             f"{len(dbt_tasks)} dbt tasks skipped as unchanged")

@@ -36,19 +36,21 @@
     `create or replace view` requires: a probe view of `sql` is made, compared, dropped. -#}
 {% macro monev_view_keeps_its_columns(existing, sql) %}
     {%- set probe = make_intermediate_relation(existing, suffix='__dbt_probe') -%}
-    {%- set columns_of -%}
-        select array_agg(
-            attname::text || ' ' || format_type(atttypid, atttypmod) || ' ' || attcollation::text
-            order by attnum)
-        from pg_attribute where attrelid = %s::regclass and attnum > 0 and not attisdropped
-    {%- endset -%}
     {% do run_query('drop view if exists ' ~ probe) %}
     {% do run_query(get_create_view_as_sql(probe, sql)) %}
-    {%- set same = run_query(
-        'select (' ~ (columns_of | replace('%s', dbt.string_literal(existing.include(database=false))))
-        ~ ') is not distinct from ('
-        ~ (columns_of | replace('%s', dbt.string_literal(probe.include(database=false)))) ~ ')'
-    ).columns[0].values()[0] -%}
+    {%- set same = run_query('select ' ~ monev_columns_of(existing) ~ ' is not distinct from '
+                             ~ monev_columns_of(probe)).columns[0].values()[0] -%}
     {% do run_query('drop view ' ~ probe) %}
     {{ return(same) }}
 {% endmacro %}
+
+
+{#- A relation's columns as PostgreSQL's catalog has them: name, type, collation, in order. -#}
+{% macro monev_columns_of(relation) -%}
+    (select array_agg(
+        attname::text || ' ' || format_type(atttypid, atttypmod) || ' ' || attcollation::text
+        order by attnum)
+     from pg_attribute
+     where attrelid = {{ dbt.string_literal(relation.include(database=false)) }}::regclass
+         and attnum > 0 and not attisdropped)
+{%- endmacro %}

@@ -112,11 +112,12 @@ def fingerprints(manifest: dict, watermarks: dict[str, str], code: str) -> dict[
         if uid in sources:
             return watermarks.get(f"{sources[uid]['schema']}.{sources[uid]['identifier']}")
         kinds = nodes[uid]["config"].get("meta", {}).get("receipt_kinds")
-        parts = [watermarks.get(f"raw.file_receipt:{kind}")
-                 for parent in parents.get(uid, []) if kinds and parent == RECEIPTS_MODEL
-                 for kind in kinds]
-        parts += [data(parent) for parent in parents.get(uid, [])
-                  if not (kinds and parent == RECEIPTS_MODEL)]
+        parts = []
+        for parent in parents.get(uid, []):
+            if kinds and parent == RECEIPTS_MODEL:
+                parts += [watermarks.get(f"raw.file_receipt:{kind}") for kind in kinds]
+            else:
+                parts.append(data(parent))
         return None if None in parts else _hash(uid, *parts)
 
     def of_task(uid: str) -> str | None:
