@@ -8,7 +8,6 @@
 -- one of two such builds as a deadlock (dbt-labs/dbt-core#11542).
 -- depends_on: {{ ref('fct_outcome') }}
 {{ config(materialized='incremental', unique_key='commitment_key',
-          post_hook="{{ restore_foreign_keys() }}",
           incremental_strategy='delete+insert', on_schema_change='fail',
           indexes=[
               {'columns': ['commitment_key'], 'unique': True},

@@ -6,7 +6,6 @@
 -- stands; a form record's versions are all re-read when it gets a new version or is deleted
 -- (macros/incremental.sql).
 {{ config(materialized='incremental', unique_key='outcome_key',
-          post_hook="{{ restore_foreign_keys() }}",
           incremental_strategy='delete+insert', on_schema_change='fail',
           indexes=[
               {'columns': ['outcome_key'], 'unique': True},

@@ -11,7 +11,6 @@
 -- so an older table gets the column and, lacking it, has every form record re-read once.
 -- A column added later is appended empty: fill it the same way, or run --full-refresh.
 {{ config(materialized='incremental', unique_key='report_key',
-          post_hook="{{ restore_foreign_keys() }}",
           incremental_strategy='delete+insert', on_schema_change='append_new_columns',
           indexes=[
               {'columns': ['report_key'], 'unique': True},
