@@ -16,6 +16,7 @@ from support.warehouse import WAREHOUSE_ONLY, empty_scratch, load_samples, query
 from monev.evaluation.period import EvaluationPeriod
 from monev.generate.xlsx import write_workbook
 from monev.load.drop import ingest_folder
+from monev.partners import prefilled
 from monev.partners.prefilled import file_name, semester_due_next, write_templates
 from monev.sources.parsers import REALISASI_COLUMNS, parse_partner_report
 from monev.transform.dbt import dbt
@@ -48,6 +49,31 @@ def test_one_template_per_agreement_in_force_in_its_partners_folder(world):
     for path in world["written"]:
         assert path.name.startswith(f"Laporan_{path.parent.name}_{YEAR}_S{SEMESTER}_")
         assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def _cells(path) -> dict:
+    """Every sheet's values, state and protection, and its data validations."""
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: (ws.sheet_state, ws.protection.sheet,
+                       [[(c.value, c.protection.locked) for c in row] for row in ws.iter_rows()],
+                       sorted((str(v.sqref), v.type, v.formula1) for v in
+                              ws.data_validations.dataValidation))
+            for ws in wb.worksheets}
+
+
+def test_templates_written_by_worker_processes_are_those_written_here(world, monkeypatch):
+    """Many templates are written by a pool of processes (``POOL_FROM``): the same files,
+    the same contents, owner-only, as when they are written one by one in this process."""
+    monkeypatch.setattr(prefilled, "POOL_FROM", 1)
+    pooled, unresolved = write_templates(world["endpoint"].url("monev_auditor"), YEAR,
+                                         SEMESTER, world["work"] / "pooled")
+    here = world["work"] / "out"
+    assert unresolved == world["unresolved"]
+    assert [p.relative_to(world["work"] / "pooled") for p in pooled] == [
+        p.relative_to(here) for p in world["written"]]
+    for path, serial in zip(pooled, world["written"], strict=True):
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        assert _cells(path) == _cells(serial), path.name
 
 
 def test_identitas_and_rencana_aksi_come_from_the_warehouse(world):
