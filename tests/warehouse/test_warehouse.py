@@ -169,15 +169,16 @@ def foreign_keys(url: str) -> set[tuple[str, str, str, str]]:
 
 
 def test_facts_have_foreign_keys_that_survive_a_dimension_rebuild(world):
-    """BI tools auto-join along them; rebuilding a dimension drops the keys pointing at it
-    (cascade) and the post-hook `add_foreign_keys()` puts them back, incremental runs
-    included. The keys are added after the rows, under the names the yml gives them; dbt's
-    contract would create them with the table, unnamed, and check every row as it goes in
-    (macros/foreign_keys.sql)."""
+    """BI tools auto-join along them; rebuilding a dimension (dim_region) drops the keys
+    pointing at it (cascade) and the post-hook `add_foreign_keys()` puts them back,
+    incremental runs included. The keys are added after the rows, under the names the yml
+    gives them; dbt's contract would create them with the table, unnamed, and check every
+    row as it goes in (macros/foreign_keys.sql)."""
     expected = {(f"marts.{f}", c, f"marts.{d}", name) for f, c, d, name in FOREIGN_KEYS}
     assert foreign_keys(world["url"]) == expected
     dbt(["run", "--quiet", "--select", "dim_agreement", "dim_region"], world["endpoint"])
-    assert not {k for k in foreign_keys(world["url"]) if k[2] == "marts.dim_agreement"}
+    left = foreign_keys(world["url"])  # dim_agreement is changed in place (its own test)
+    assert left == {k for k in expected if k[2] != "marts.dim_region"}
     dbt(["run", "--quiet", "--select", "fct_report", "fct_outcome", "fct_commitment"],
         world["endpoint"])
     assert foreign_keys(world["url"]) == expected
@@ -572,3 +573,60 @@ def test_a_model_that_reads_the_receipts_of_some_kinds_reads_no_other(world, tmp
             assert source_watermarks(conn)[f"raw.file_receipt:{kinds[0]}"] \
                 != marks[f"raw.file_receipt:{kinds[0]}"], model
             conn.rollback()
+
+
+def test_dim_agreement_is_changed_in_place_and_equals_a_full_refresh(world):
+    """A new form record naming an unregistered number, then a register copy that lists
+    it, changes a status and leaves an agreement out, then an earlier copy of a register
+    that makes an older row current again: each increment changes dim_agreement
+    in place (incremental strategy `sync`), so the facts' foreign keys to it are the same
+    constraints throughout, never dropped and added again; and its rows are those of a
+    full refresh."""
+    url, drop, server, endpoint = (world["url"], world["drop"], world["server"],
+                                   world["endpoint"])
+    loader = endpoint.url("monev_loader")
+    models = ["--select", "dim_agreement", "fct_report", "fct_outcome", "fct_commitment"]
+
+    def keys_to_agreements():
+        return query(url, """SELECT conrelid::regclass::text, oid::bigint FROM pg_constraint
+            WHERE contype = 'f' AND confrelid = 'marts.dim_agreement'::regclass ORDER BY 1""")
+
+    def agreements():
+        return query(url, """SELECT to_jsonb(a) FROM marts.dim_agreement AS a
+            ORDER BY agreement_key""")
+
+    before = keys_to_agreements()
+    assert len(before) == 3
+    server.add(form_record(8, "validation_status_approved", "2", "2025-09-01T01:00:00",
+                           nomor="NK/Z"))
+    sync(loader, world["client"])
+    dbt(["run", "--quiet", *models], endpoint)
+    assert query(url, """SELECT is_inferred, is_current FROM marts.dim_agreement
+        WHERE nomor_perjanjian = 'NK/Z'""") == [(True, True)]
+    nk_b = NK_B[:8] + ["Diperpanjang"]
+    nk_z = ["NK/Z", "MoU", None, "Beta Daerah", "2025-01-01", "2027-12-31", "Pencegahan",
+            "Deputi Pencegahan", "Aktif"]
+    at(register(drop / "daftar_kerja_sama_3.xlsx", [[1, *NK_A], [2, *nk_b], [3, *nk_z]]),
+       2025, 10, 1, 9)
+    ingest_folder(loader, drop, "in-place")
+    dbt(["run", "--quiet", *models], endpoint)
+    assert keys_to_agreements() == before
+    current = query(url, """SELECT nomor_perjanjian, status, is_inferred, in_latest_register
+        FROM marts.dim_agreement WHERE is_current ORDER BY 1""")
+    assert current == [("NK/A", "Aktif", False, True), ("NK/B", "Diperpanjang", False, True),
+                       ("NK/Z", "Aktif", False, True),
+                       ("PKS/A1", "Diperpanjang", False, False)]
+    # the second copy's bytes again, received before the first copy: the first copy is now
+    # the latest that lists PKS/A1, so its row takes the current key and the key it had
+    # goes (a row deleted)
+    again = drop / "daftar_kerja_sama_2_lagi.xlsx"
+    again.write_bytes((drop / "daftar_kerja_sama_2.xlsx").read_bytes())
+    at(again, 2025, 1, 2, 9)
+    ingest_folder(loader, drop, "in-place-2")
+    dbt(["run", "--quiet", *models], endpoint)
+    assert keys_to_agreements() == before
+    assert query(url, """SELECT status, valid_from FROM marts.dim_agreement
+        WHERE is_current AND nomor_perjanjian = 'PKS/A1'""") == [("Aktif", jkt(2025, 1, 5, 9))]
+    in_place = agreements()
+    dbt(["run", "--quiet", "--full-refresh", *models], endpoint)
+    assert agreements() == in_place

@@ -5,6 +5,11 @@
 -- `current_agreement_key(nomor_perjanjian)`, which the facts carry as their foreign key;
 -- older rows keep a key of their copy and row. `kode_mitra`: the partner its Mitra names
 -- in the latest partner-master copy loaded (macro `partner_of_name`).
+-- Changed in place, not built again (incremental strategy `sync`, macros/sync_in_place.sql):
+-- the facts' foreign keys point at it, and a copy built again would take them along.
+{{ config(materialized='incremental', incremental_strategy='sync', unique_key='agreement_key',
+          on_schema_change='append_new_columns') }}
+
 with copies as (
     select
         load_id,
