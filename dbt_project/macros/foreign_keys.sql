@@ -24,7 +24,7 @@
     {%- set raw_model_constraints = adapter.render_raw_model_constraints(raw_constraints=model['constraints']) -%}
     (
     {% for c in raw_column_constraints -%}
-      {{ c }}{{ "," if not loop.last or raw_model_constraints }}
+        {{ c }}{{ "," if not loop.last or raw_model_constraints }}
     {% endfor %}
     {% for c in raw_model_constraints -%}
         {{ c }}{{ "," if not loop.last }}

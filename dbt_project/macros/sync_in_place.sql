@@ -24,16 +24,17 @@
             {%- do old.append('t.' ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
-    delete from {{ target }} as t
-    where not exists (select 1 from {{ source }} as s where s.{{ key }} = t.{{ key }});
+delete from {{ target }} as t
+where not exists (select 1 from {{ source }} as s where s.{{ key }} = t.{{ key }});
 
-    update {{ target }} as t
-    set ({{ values | join(', ') }}) = row({{ new | join(', ') }})
-    from {{ source }} as s
-    where s.{{ key }} = t.{{ key }}
-        and row({{ old | join(', ') }}) is distinct from row({{ new | join(', ') }});
+update {{ target }} as t
+set ({{ values | join(', ') }}) = row({{ new | join(', ') }})
+from {{ source }} as s
+where
+    s.{{ key }} = t.{{ key }}
+    and row({{ old | join(', ') }}) is distinct from row({{ new | join(', ') }});
 
-    insert into {{ target }} ({{ columns | join(', ') }})
-    select {{ columns | join(', ') }} from {{ source }} as s
-    where not exists (select 1 from {{ target }} as t where t.{{ key }} = s.{{ key }})
+insert into {{ target }} ({{ columns | join(', ') }})
+select {{ columns | join(', ') }} from {{ source }} as s
+where not exists (select 1 from {{ target }} as t where t.{{ key }} = s.{{ key }})
 {% endmacro %}
