@@ -224,3 +224,20 @@ def test_a_broken_year_or_semester_is_a_usage_error_and_writes_nothing(args, tmp
     err = capsys.readouterr().err
     assert "Traceback" not in err and ("year" in err or "semester" in err)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_control_character_in_partner_text_is_shown_not_fatal(tmp_path):
+    """An xlsx can carry control characters (``_x0001_``) that calamine reads as sent; a
+    cell of openpyxl refuses them. In a template they show as U+FFFD, and the other
+    templates are written."""
+    from monev.partners.prefilled import Agreement, build
+
+    agreement = Agreement("NK/\x02/2025", "KL001", "Kementerian\x0bAlpha")
+    plan = [(1, "Pencegahan", "Sosialisasi\x01", "Peserta", "orang", Decimal(10),
+             Decimal(0), "Aceh")]
+    path = tmp_path / "t.xlsx"
+    build(agreement, 2025, 1, plan, ["Aceh"]).save(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb["Rencana Aksi"]["C2"].value == "Sosialisasi\ufffd"
+    assert wb["Identitas"]["B1"].value == "Kementerian\ufffdAlpha"
+    assert "NK/\ufffd/2025" in wb["Petunjuk"]["A1"].value

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psycopg
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -35,7 +36,7 @@ from monev.sources.parsers import IDENTITAS_FIELDS, REALISASI_COLUMNS, RENCANA_A
 from monev.sources.values import BIDANG
 
 POOL_FROM = 200          # templates; fewer are written sooner than processes start
-POOL_WORKERS = 4
+POOL_WORKERS = 4         # at most; one per core
 BLANK_ROWS = 50          # rows offered for new items / activities
 REALISASI_ROWS = 500     # rows of Realisasi carrying validation
 HEADER = PatternFill("solid", fgColor="DDDDDD")
@@ -107,8 +108,11 @@ def provinces(conn) -> list[str]:
 
 
 def _put(sheet, row: int, column: int, value):
-    """A cell holding ``value`` as data: text from the warehouse is partner text, and text
-    starting with ``=`` stays text, never a formula."""
+    """A cell holding ``value`` as data: text from the warehouse is partner text, so text
+    starting with ``=`` stays text, never a formula, and a control character that a cell
+    cannot hold shows as U+FFFD (openpyxl refuses it, which would stop every template)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -158,8 +162,8 @@ def build(agreement: Agreement, tahun: int, semester: int, plan: list[tuple],
     wb = Workbook()
     petunjuk = wb.active
     petunjuk.title = "Petunjuk"
-    for line in _instructions(agreement, tahun, semester):
-        petunjuk.append([line])
+    for row, line in enumerate(_instructions(agreement, tahun, semester), start=1):
+        _put(petunjuk, row, 1, line)
     petunjuk.column_dimensions["A"].width = 110
 
     identitas = wb.create_sheet("Identitas")
