@@ -9,7 +9,10 @@
     it again, and `add_foreign_keys()` then checked every fact row against the new copy
     (BENCHMARKS.md item 25). In place, the keys stay, and PostgreSQL checks only the rows
     deleted: a key still used by a fact cannot be deleted, and the build fails saying so
-    rather than leave a fact pointing nowhere. -#}
+    rather than leave a fact pointing nowhere. A code change that removes or retypes a
+    column (`append_new_columns` adds the new ones) builds the table again instead, as a
+    table would be: the keys pointing at it go along, and the facts add them back when
+    they are built next. -#}
 {% macro get_incremental_sync_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
@@ -24,6 +27,9 @@
             {%- do old.append('t.' ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
+    {%- if check_for_schema_changes(source, target)['schema_changed'] -%}
+        {%- do return(sync_rebuild_sql(target, source)) -%}
+    {%- endif -%}
 delete from {{ target }} as t
 where not exists (select 1 from {{ source }} as s where s.{{ key }} = t.{{ key }});
 
@@ -37,4 +43,9 @@ where
 insert into {{ target }} ({{ columns | join(', ') }})
 select {{ columns | join(', ') }} from {{ source }} as s
 where not exists (select 1 from {{ target }} as t where t.{{ key }} = s.{{ key }})
+{% endmacro %}
+
+{% macro sync_rebuild_sql(target, source) %}
+drop table {{ target }} cascade;
+{{ get_create_table_as_sql(False, target, 'select * from ' ~ source) }}
 {% endmacro %}

@@ -630,3 +630,23 @@ def test_dim_agreement_is_changed_in_place_and_equals_a_full_refresh(world):
     in_place = agreements()
     dbt(["run", "--quiet", "--full-refresh", *models], endpoint)
     assert agreements() == in_place
+
+
+def test_dim_agreement_follows_a_code_change_that_removes_or_retypes_a_column(world):
+    """A column the code no longer makes, and one of another type, as an earlier release
+    would leave them: the next run builds the table again (as a table would be), and the
+    facts add their keys back."""
+    url, endpoint = world["url"], world["endpoint"]
+    models = ["--select", "dim_agreement", "fct_report", "fct_outcome", "fct_commitment"]
+    dbt(["run", "--quiet", "--full-refresh", *models], endpoint)
+    refreshed = query(url, "SELECT to_jsonb(a) FROM marts.dim_agreement AS a ORDER BY 1")
+    with psycopg.connect(url) as conn:
+        conn.execute("ALTER TABLE marts.dim_agreement ADD COLUMN gone text DEFAULT 'x'")
+        conn.execute("ALTER TABLE marts.dim_agreement ALTER COLUMN jenis TYPE varchar(40)")
+    dbt(["run", "--quiet", *models], endpoint)
+    assert query(url, "SELECT to_jsonb(a) FROM marts.dim_agreement AS a ORDER BY 1") == refreshed
+    assert query(url, """SELECT data_type FROM information_schema.columns
+        WHERE table_schema = 'marts' AND table_name = 'dim_agreement'
+          AND column_name = 'jenis'""") == [("text",)]
+    expected = {(f"marts.{f}", c, f"marts.{d}", name) for f, c, d, name in FOREIGN_KEYS}
+    assert foreign_keys(url) == expected
