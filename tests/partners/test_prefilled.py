@@ -76,6 +76,15 @@ def test_templates_written_by_worker_processes_are_those_written_here(world, mon
         assert _cells(path) == _cells(serial), path.name
 
 
+def test_a_worker_that_fails_fails_the_templates_saying_why(tmp_path):
+    from monev.partners.prefilled import Agreement
+
+    job = (Agreement("NK/1/2025", "KL001", "Alpha"), 2025, 1, [], ["Aceh"],
+           tmp_path / "no-such-folder" / "t.xlsx")
+    with pytest.raises(RuntimeError, match="FileNotFoundError"):
+        prefilled._write_in_workers([job], 1)
+
+
 def test_identitas_and_rencana_aksi_come_from_the_warehouse(world):
     url = world["endpoint"].url()
     for nomor, kode in _in_force(url):

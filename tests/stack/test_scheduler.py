@@ -35,7 +35,10 @@ def instance(tmp_path, monkeypatch):
     endpoint = cluster.start()
     drop = stage_samples(tmp_path / "drop")
     server = serve_sample_form_records()  # sets MONEV_KOBO_TOKEN
+    # the templates through worker processes, as at national scale, in the task processes
+    # of the scheduler's executor and of the Celery workers
     env = {"MONEV_HOME": str(home), "MONEV_DROP_URL": drop.as_uri(),
+           "MONEV_TEMPLATE_POOL_FROM": "1",
            "AIRFLOW_CONN_MONEV_KOBO": json.dumps({
                "conn_type": "http", "host": server.base_url,
                "extra": {"asset_uid": server.asset_uid}})}
@@ -60,6 +63,8 @@ def run_chain(airflow: Airflow, instance: dict, trigger_through_api: bool) -> di
     # start, has seen both inputs
     warehouse = airflow.wait_settled("monev_warehouse", 2400)
     airflow.pause("monev_warehouse")
+    templates = list((instance["work"] / "home" / "outbox").glob("*/Laporan_*_S?_*.xlsx"))
+    assert templates and all(p.stat().st_size > 0 for p in templates)
     airflow.unpause("monev_evaluate")
     runs = {"monev_warehouse": warehouse["dag_run_id"]}
     if trigger_through_api:

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
+import pickle
 import re
-from concurrent.futures import ProcessPoolExecutor
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +37,9 @@ from monev.report.formats import tanggal
 from monev.sources.parsers import IDENTITAS_FIELDS, REALISASI_COLUMNS, RENCANA_AKSI_COLUMNS
 from monev.sources.values import BIDANG
 
-POOL_FROM = 200          # templates; fewer are written sooner than processes start
+# from how many templates on they are written by worker processes: fewer are written
+# sooner than the processes start (the stack tests set 1, to run the pool under Airflow)
+POOL_FROM = int(os.environ.get("MONEV_TEMPLATE_POOL_FROM", "200"))
 POOL_WORKERS = 4         # at most; one per core
 BLANK_ROWS = 50          # rows offered for new items / activities
 REALISASI_ROWS = 500     # rows of Realisasi carrying validation
@@ -268,8 +272,7 @@ def write_templates(conninfo: str, tahun: int, semester: int,
 
     openpyxl takes about 10 ms a template, all of it Python; at national scale (some 1,300
     agreements in force) that is most of a core for 13 s. From ``POOL_FROM`` templates on,
-    they are written by one process per core (started fresh, ``spawn``: the task process
-    runs threads, which a fork would copy in whatever state they are)."""
+    they are written by one process per core (:func:`_write_in_workers`)."""
     with psycopg.connect(conninfo) as conn:
         agreements, unresolved = agreements_in_force(conn, tahun, semester)
         names = provinces(conn)
@@ -280,9 +283,8 @@ def write_templates(conninfo: str, tahun: int, semester: int,
             for agreement in agreements]
     if len(jobs) < POOL_FROM:
         return [_write_template(job) for job in jobs], unresolved
-    workers = min(os.cpu_count() or 1, POOL_WORKERS)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(_write_template, jobs, chunksize=16)), unresolved
+    _write_in_workers(jobs, min(os.cpu_count() or 1, POOL_WORKERS))
+    return [job[-1] for job in jobs], unresolved
 
 
 def _write_template(job: tuple) -> Path:
@@ -290,6 +292,31 @@ def _write_template(job: tuple) -> Path:
     build(agreement, tahun, semester, plan, names).save(path)
     path.chmod(0o600)
     return path
+
+
+def _write_in_workers(jobs: list[tuple], workers: int) -> None:
+    """Each worker is ``python -m monev.partners.prefilled``, its share of the jobs pickled
+    on its stdin: a fresh interpreter. Not ``multiprocessing``: a fork would copy a task
+    process's threads in whatever state they are in, and ``spawn`` imports the parent's
+    main script again, which in an Airflow task process is ``airflow`` itself and fails
+    there (tests/stack/test_scheduler.py runs this under both executors)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    running = []
+    for share in (jobs[i::workers] for i in range(workers)):
+        errors = tempfile.TemporaryFile()
+        proc = subprocess.Popen([sys.executable, "-m", "monev.partners.prefilled"],
+                                stdin=subprocess.PIPE, stderr=errors, env=env)
+        with proc.stdin:
+            pickle.dump(share, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        running.append((proc, errors))
+    failed = []
+    for proc, errors in running:
+        with errors:
+            if proc.wait() != 0:
+                errors.seek(0)
+                failed.append(errors.read().decode(errors="replace")[-2000:])
+    if failed:
+        raise RuntimeError("a process writing templates failed:\n" + "\n".join(failed))
 
 
 def write_templates_once(conninfo: str, day: dt.date, root: Path) -> dict:
@@ -316,3 +343,8 @@ def write_templates_once(conninfo: str, day: dt.date, root: Path) -> dict:
                  hashlib.sha256(path.read_bytes()).hexdigest()])
     return {"written": [str(p) for p in written], "unresolved": unresolved,
             "semester": f"{tahun} S{semester}"}
+
+
+if __name__ == "__main__":  # a worker of _write_in_workers
+    for job in pickle.load(sys.stdin.buffer):
+        _write_template(job)
