@@ -62,6 +62,13 @@ def _cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _at_least_one(value: str) -> int:
+    """``--keep``: 0 would remove the backup just written."""
+    if not value.strip().isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 up")
+    return int(value)
+
+
 def _backup_or_restore(args: argparse.Namespace) -> int:
     from monev.db.backup import backup, restore
     from monev.db.server import ensure_running
@@ -298,8 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "format) or restore a backup (replaces the warehouse whole)")
     db.add_argument("file", nargs="?", help="backup: where to write it (default "
                     "MONEV_HOME/backups/warehouse-<time>.dump); restore: the backup")
-    db.add_argument("--keep", type=int, help="backup: keep only the newest N backups of "
-                    "that folder")
+    db.add_argument("--keep", type=_at_least_one, help="backup: keep only the newest N "
+                    "(1 or more) backups of that folder")
     db.add_argument("--role", default=config.OWNER_ROLE, choices=config.ALL_ROLES,
                     help="role whose connection URL `url` prints (default: the owner)")
     db.set_defaults(func=_cmd_db)

@@ -31,6 +31,22 @@ APP_DATABASES = ((WAREHOUSE_DB, OWNER_ROLE), (AIRFLOW_DB, AIRFLOW_ROLE),
                  (SUPERSET_DB, SUPERSET_ROLE))
 
 
+def env_int(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole-number setting from the environment. A value that is not one, or is out of
+    range, stops with its name and value (``int()`` alone would say neither)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        bounds = f"from {minimum}" + (f" to {maximum}" if maximum is not None else " up")
+        raise ValueError(f"{name}={raw!r}: must be a whole number {bounds}")
+    return value
+
+
 def monev_home() -> Path:
     """The instance folder; created on first use, readable by its owner only (reports name
     reporters; the folder holds the instance's passwords)."""

@@ -68,6 +68,12 @@ def test_backups_keep_the_newest_and_a_bad_file_is_refused(endpoint, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "warehouse-20250102T000000Z.dump", newest.name]
     assert prune(tmp_path, 1) == [tmp_path / "warehouse-20250102T000000Z.dump"]
+    for keep in (0, -1):  # would remove the newest backup, or keep the oldest
+        with pytest.raises(ValueError, match=f"keep={keep}"):
+            backup(endpoint.url("monev_auditor"), keep=keep, folder=tmp_path)
+        with pytest.raises(ValueError, match=f"keep={keep}"):
+            prune(tmp_path, keep)
+    assert [p.name for p in tmp_path.iterdir()] == [newest.name]
     garbage = tmp_path / "garbage.dump"
     garbage.write_bytes(b"not a dump")
     with pytest.raises(BackupFailed, match="not a monev backup"):

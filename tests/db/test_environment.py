@@ -153,3 +153,16 @@ def test_a_new_home_and_its_outputs_are_its_owner_s_alone(tmp_path, monkeypatch)
     written = config.write_private(reports / "r.html", "laporan")
     assert stat.S_IMODE(reports.stat().st_mode) == 0o700
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("value", ["lima ribu", "0", "70000", "5432.0"])
+def test_a_port_setting_out_of_range_or_not_a_number_is_named(monkeypatch, value):
+    from monev.db.endpoints import external_endpoint as external
+
+    monkeypatch.setenv("MONEV_PG_HOST", "db.example")
+    monkeypatch.setenv("MONEV_PG_PORT", value)
+    with pytest.raises(ValueError, match=f"MONEV_PG_PORT='{value}': must be a whole number "
+                                         "from 1 to 65535"):
+        external()
+    monkeypatch.setenv("MONEV_PG_PORT", " 6543 ")
+    assert external().port == 6543

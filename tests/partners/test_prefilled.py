@@ -64,7 +64,7 @@ def _cells(path) -> dict:
 def test_templates_written_by_worker_processes_are_those_written_here(world, monkeypatch):
     """Many templates are written by a pool of processes (``POOL_FROM``): the same files,
     the same contents, owner-only, as when they are written one by one in this process."""
-    monkeypatch.setattr(prefilled, "POOL_FROM", 1)
+    monkeypatch.setenv("MONEV_TEMPLATE_POOL_FROM", "1")
     pooled, unresolved = write_templates(world["endpoint"].url("monev_auditor"), YEAR,
                                          SEMESTER, world["work"] / "pooled")
     here = world["work"] / "out"
@@ -83,6 +83,22 @@ def test_a_worker_that_fails_fails_the_templates_saying_why(tmp_path):
            tmp_path / "no-such-folder" / "t.xlsx")
     with pytest.raises(RuntimeError, match="FileNotFoundError"):
         prefilled._write_in_workers([job], 1)
+
+
+def test_a_worker_that_dies_before_reading_its_jobs_says_why(monkeypatch):
+    """Its share (larger than a pipe holds) cannot be written to it: the task fails with
+    what the worker wrote to stderr, not with a broken pipe."""
+    monkeypatch.setenv("PYTHONIOENCODING", "no-such-codec")  # it stops at start-up
+    with pytest.raises(RuntimeError, match="(?s)failed.*Fatal Python error"):
+        prefilled._write_in_workers([("x" * 1_000_000,)], 1)
+
+
+def test_a_pool_threshold_that_is_not_a_number_is_named(world, monkeypatch):
+    monkeypatch.setenv("MONEV_TEMPLATE_POOL_FROM", "banyak")
+    with pytest.raises(ValueError, match="MONEV_TEMPLATE_POOL_FROM='banyak'"):
+        write_templates(world["endpoint"].url("monev_auditor"), YEAR, SEMESTER,
+                        world["work"] / "never")
+    assert not (world["work"] / "never").exists()
 
 
 def test_identitas_and_rencana_aksi_come_from_the_warehouse(world):

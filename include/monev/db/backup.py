@@ -45,7 +45,9 @@ def backup(url: str, out: Path | None = None, keep: int | None = None,
            folder: Path | None = None) -> Path:
     """Dump the warehouse to ``out`` (default ``<folder>/warehouse-<time>.dump``, the
     folder ``MONEV_HOME/backups`` by default; 0600); with ``keep``, only the newest
-    ``keep`` backups of that folder stay."""
+    ``keep`` backups of that folder stay (at least 1: this one)."""
+    if keep is not None and keep < 1:
+        raise ValueError(f"keep={keep}: at least the backup being written is kept")
     if out is None:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         out = config.private_dir(folder or default_folder()) / f"{PREFIX}{stamp}.dump"
@@ -65,9 +67,11 @@ def backup(url: str, out: Path | None = None, keep: int | None = None,
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Remove all but the newest ``keep`` backups; returns what was removed."""
+    """Remove all but the newest ``keep`` (at least 1) backups; returns what was removed."""
+    if keep < 1:
+        raise ValueError(f"keep={keep}: at least the newest backup is kept")
     dumps = sorted(folder.glob(f"{PREFIX}*.dump"))
-    removed = dumps[:-keep] if keep > 0 else dumps
+    removed = dumps[:-keep]
     for path in removed:
         path.unlink()
     return removed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from monev.config import ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB
+from monev.config import ALL_ROLES, OWNER_ROLE, WAREHOUSE_DB, env_int
 
 
 @dataclass(frozen=True)
@@ -38,5 +38,5 @@ def external_endpoint() -> Endpoint | None:
     passwords = {
         role: os.environ.get(f"MONEV_PG_PASSWORD_{role.upper()}", "") for role in ALL_ROLES
     }
-    return Endpoint(host=host, port=int(os.environ.get("MONEV_PG_PORT", "5432")),
+    return Endpoint(host=host, port=env_int("MONEV_PG_PORT", 5432, 1, 65535),
                     passwords=passwords, embedded=False)

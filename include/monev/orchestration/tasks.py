@@ -235,5 +235,5 @@ def back_up_warehouse() -> str:
     from monev.db.backup import backup
 
     folder = os.environ.get("MONEV_BACKUP_DIR")
-    return str(backup(auditor_url(), keep=int(os.environ.get("MONEV_BACKUP_KEEP", "14")),
+    return str(backup(auditor_url(), keep=config.env_int("MONEV_BACKUP_KEEP", 14),
                       folder=Path(folder) if folder else None))

@@ -39,7 +39,7 @@ from monev.sources.values import BIDANG
 
 # from how many templates on they are written by worker processes: fewer are written
 # sooner than the processes start (the stack tests set 1, to run the pool under Airflow)
-POOL_FROM = int(os.environ.get("MONEV_TEMPLATE_POOL_FROM", "200"))
+POOL_FROM = 200  # templates, unless MONEV_TEMPLATE_POOL_FROM says otherwise
 POOL_WORKERS = 4         # at most; one per core
 BLANK_ROWS = 50          # rows offered for new items / activities
 REALISASI_ROWS = 500     # rows of Realisasi carrying validation
@@ -271,8 +271,10 @@ def write_templates(conninfo: str, tahun: int, semester: int,
     paths written and the agreement numbers left out (no partner resolved).
 
     openpyxl takes about 10 ms a template, all of it Python; at national scale (some 1,300
-    agreements in force) that is most of a core for 13 s. From ``POOL_FROM`` templates on,
-    they are written by one process per core (:func:`_write_in_workers`)."""
+    agreements in force) that is most of a core for 13 s. From ``POOL_FROM`` templates on
+    (``MONEV_TEMPLATE_POOL_FROM``), they are written by one process per core
+    (:func:`_write_in_workers`)."""
+    pool_from = config.env_int("MONEV_TEMPLATE_POOL_FROM", POOL_FROM)
     with psycopg.connect(conninfo) as conn:
         agreements, unresolved = agreements_in_force(conn, tahun, semester)
         names = provinces(conn)
@@ -281,7 +283,7 @@ def write_templates(conninfo: str, tahun: int, semester: int,
              config.private_dir(out / outbox.folder_name(agreement.kode_mitra))
              / file_name(agreement, tahun, semester))
             for agreement in agreements]
-    if len(jobs) < POOL_FROM:
+    if len(jobs) < pool_from:
         return [_write_template(job) for job in jobs], unresolved
     _write_in_workers(jobs, min(os.cpu_count() or 1, POOL_WORKERS))
     return [job[-1] for job in jobs], unresolved
@@ -306,8 +308,11 @@ def _write_in_workers(jobs: list[tuple], workers: int) -> None:
         errors = tempfile.TemporaryFile()
         proc = subprocess.Popen([sys.executable, "-m", "monev.partners.prefilled"],
                                 stdin=subprocess.PIPE, stderr=errors, env=env)
-        with proc.stdin:
-            pickle.dump(share, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with proc.stdin:
+                pickle.dump(share, proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:  # it died before reading: its stderr says why, below
+            pass
         running.append((proc, errors))
     failed = []
     for proc, errors in running:
