@@ -16,6 +16,9 @@
 {% macro get_incremental_sync_sql(arg_dict) %}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}
+    {%- if check_for_schema_changes(source, target)['schema_changed'] -%}
+        {%- do return(sync_rebuild_sql(target, source)) -%}
+    {%- endif -%}
     {%- set key = adapter.quote(arg_dict['unique_key']) -%}
     {%- set columns, values, new, old = [], [], [], [] -%}
     {%- for column in arg_dict['dest_columns'] -%}
@@ -27,9 +30,6 @@
             {%- do old.append('t.' ~ name) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if check_for_schema_changes(source, target)['schema_changed'] -%}
-        {%- do return(sync_rebuild_sql(target, source)) -%}
-    {%- endif -%}
 delete from {{ target }} as t
 where not exists (select 1 from {{ source }} as s where s.{{ key }} = t.{{ key }});
 

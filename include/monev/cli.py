@@ -64,9 +64,10 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 def _at_least_one(value: str) -> int:
     """``--keep``: 0 would remove the backup just written."""
-    if not value.strip().isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 up")
-    return int(value)
+    try:
+        return config.whole_number(value, 1)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _backup_or_restore(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ checkout): another ``MONEV_HOME`` is a fresh, independent instance.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,20 +32,35 @@ APP_DATABASES = ((WAREHOUSE_DB, OWNER_ROLE), (AIRFLOW_DB, AIRFLOW_ROLE),
                  (SUPERSET_DB, SUPERSET_ROLE))
 
 
-def env_int(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
-    """A whole-number setting from the environment. A value that is not one, or is out of
-    range, stops with its name and value (``int()`` alone would say neither)."""
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
+def whole_number(raw: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """``raw`` as a whole number in range; otherwise a ValueError saying what is allowed
+    (``int()`` alone would accept any range and name no bounds)."""
     try:
         value = int(raw)
     except ValueError:
         value = None
     if value is None or value < minimum or (maximum is not None and value > maximum):
         bounds = f"from {minimum}" + (f" to {maximum}" if maximum is not None else " up")
-        raise ValueError(f"{name}={raw!r}: must be a whole number {bounds}")
+        raise ValueError(f"{raw!r}: must be a whole number {bounds}")
     return value
+
+
+def env_int(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
+    """A whole-number setting from the environment; a wrong one stops naming the setting
+    and its value."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return whole_number(raw, minimum, maximum)
+    except ValueError as exc:
+        raise ValueError(f"{name}={exc}") from None
+
+
+def python_child_env() -> dict[str, str]:
+    """The environment of a ``python -m monev...`` child process: this one's, with this
+    process's import path, so that the child imports the same monev."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
 
 
 def monev_home() -> Path:

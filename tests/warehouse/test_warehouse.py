@@ -159,6 +159,14 @@ FOREIGN_KEYS = {  # (fact, column, dimension, the constraint's name in the fact'
     ("fct_outcome", "kode_provinsi", "dim_region", "fct_outcome_region_fk"),
     ("fct_report", "agreement_key", "dim_agreement", "fct_report_agreement_fk"),
 }
+EXPECTED_FOREIGN_KEYS = {(f"marts.{f}", c, f"marts.{d}", name) for f, c, d, name in FOREIGN_KEYS}
+# dim_agreement and the facts whose foreign keys point at it
+AGREEMENTS_AND_FACTS = ["--select", "dim_agreement", "fct_report", "fct_outcome",
+                        "fct_commitment"]
+
+
+def dim_agreement_rows(url: str) -> list:
+    return query(url, "SELECT to_jsonb(a) FROM marts.dim_agreement AS a ORDER BY agreement_key")
 
 
 def foreign_keys(url: str) -> set[tuple[str, str, str, str]]:
@@ -174,7 +182,7 @@ def test_facts_have_foreign_keys_that_survive_a_dimension_rebuild(world):
     incremental runs included. The keys are added after the rows, under the names the yml
     gives them; dbt's contract would create them with the table, unnamed, and check every
     row as it goes in (macros/foreign_keys.sql)."""
-    expected = {(f"marts.{f}", c, f"marts.{d}", name) for f, c, d, name in FOREIGN_KEYS}
+    expected = EXPECTED_FOREIGN_KEYS
     assert foreign_keys(world["url"]) == expected
     dbt(["run", "--quiet", "--select", "dim_agreement", "dim_region"], world["endpoint"])
     left = foreign_keys(world["url"])  # dim_agreement is changed in place (its own test)
@@ -585,15 +593,11 @@ def test_dim_agreement_is_changed_in_place_and_equals_a_full_refresh(world):
     url, drop, server, endpoint = (world["url"], world["drop"], world["server"],
                                    world["endpoint"])
     loader = endpoint.url("monev_loader")
-    models = ["--select", "dim_agreement", "fct_report", "fct_outcome", "fct_commitment"]
+    models = AGREEMENTS_AND_FACTS
 
     def keys_to_agreements():
         return query(url, """SELECT conrelid::regclass::text, oid::bigint FROM pg_constraint
             WHERE contype = 'f' AND confrelid = 'marts.dim_agreement'::regclass ORDER BY 1""")
-
-    def agreements():
-        return query(url, """SELECT to_jsonb(a) FROM marts.dim_agreement AS a
-            ORDER BY agreement_key""")
 
     before = keys_to_agreements()
     assert len(before) == 3
@@ -627,9 +631,9 @@ def test_dim_agreement_is_changed_in_place_and_equals_a_full_refresh(world):
     assert keys_to_agreements() == before
     assert query(url, """SELECT status, valid_from FROM marts.dim_agreement
         WHERE is_current AND nomor_perjanjian = 'PKS/A1'""") == [("Aktif", jkt(2025, 1, 5, 9))]
-    in_place = agreements()
+    in_place = dim_agreement_rows(url)
     dbt(["run", "--quiet", "--full-refresh", *models], endpoint)
-    assert agreements() == in_place
+    assert dim_agreement_rows(url) == in_place
 
 
 def test_dim_agreement_follows_a_code_change_that_removes_or_retypes_a_column(world):
@@ -637,16 +641,15 @@ def test_dim_agreement_follows_a_code_change_that_removes_or_retypes_a_column(wo
     would leave them: the next run builds the table again (as a table would be), and the
     facts add their keys back."""
     url, endpoint = world["url"], world["endpoint"]
-    models = ["--select", "dim_agreement", "fct_report", "fct_outcome", "fct_commitment"]
+    models = AGREEMENTS_AND_FACTS
     dbt(["run", "--quiet", "--full-refresh", *models], endpoint)
-    refreshed = query(url, "SELECT to_jsonb(a) FROM marts.dim_agreement AS a ORDER BY 1")
+    refreshed = dim_agreement_rows(url)
     with psycopg.connect(url) as conn:
         conn.execute("ALTER TABLE marts.dim_agreement ADD COLUMN gone text DEFAULT 'x'")
         conn.execute("ALTER TABLE marts.dim_agreement ALTER COLUMN jenis TYPE varchar(40)")
     dbt(["run", "--quiet", *models], endpoint)
-    assert query(url, "SELECT to_jsonb(a) FROM marts.dim_agreement AS a ORDER BY 1") == refreshed
+    assert dim_agreement_rows(url) == refreshed
     assert query(url, """SELECT data_type FROM information_schema.columns
         WHERE table_schema = 'marts' AND table_name = 'dim_agreement'
           AND column_name = 'jenis'""") == [("text",)]
-    expected = {(f"marts.{f}", c, f"marts.{d}", name) for f, c, d, name in FOREIGN_KEYS}
-    assert foreign_keys(url) == expected
+    assert foreign_keys(url) == EXPECTED_FOREIGN_KEYS

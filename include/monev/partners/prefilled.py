@@ -37,9 +37,9 @@ from monev.report.formats import tanggal
 from monev.sources.parsers import IDENTITAS_FIELDS, REALISASI_COLUMNS, RENCANA_AKSI_COLUMNS
 from monev.sources.values import BIDANG
 
-# from how many templates on they are written by worker processes: fewer are written
-# sooner than the processes start (the stack tests set 1, to run the pool under Airflow)
-POOL_FROM = 200  # templates, unless MONEV_TEMPLATE_POOL_FROM says otherwise
+# from how many templates on (unless MONEV_TEMPLATE_POOL_FROM says otherwise) they are
+# written by worker processes: fewer are written sooner than the processes start
+POOL_FROM = 200
 POOL_WORKERS = 4         # at most; one per core
 BLANK_ROWS = 50          # rows offered for new items / activities
 REALISASI_ROWS = 500     # rows of Realisasi carrying validation
@@ -302,7 +302,7 @@ def _write_in_workers(jobs: list[tuple], workers: int) -> None:
     process's threads in whatever state they are in, and ``spawn`` imports the parent's
     main script again, which in an Airflow task process is ``airflow`` itself and fails
     there (tests/stack/test_scheduler.py runs this under both executors)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    env, workers = config.python_child_env(), min(workers, len(jobs))
     running = []
     for share in (jobs[i::workers] for i in range(workers)):
         errors = tempfile.TemporaryFile()

@@ -20,7 +20,6 @@ import dataclasses
 import importlib
 import io
 import json
-import os
 import pickle
 import re
 import resource
@@ -31,6 +30,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from monev import config
 from monev.sources.workbook import UnreadableFile
 
 MIB = 1024 * 1024
@@ -144,11 +144,10 @@ class _Worker:
 
     def __init__(self, limits: Limits, parse: str):
         self.limits = limits
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "monev.sources.bounded", parse,
              json.dumps(dataclasses.asdict(limits))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=config.python_child_env())
 
     def send(self, job: Job) -> None:
         pickle.dump((job.kind, job.data), self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
